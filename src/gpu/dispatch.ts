@@ -1,0 +1,73 @@
+// A dispatch is data: pipeline + bind group + grid, built once and replayed every step. Kernel wrappers
+// return Dispatches; engines concatenate them into a flat list and encode that list into one compute pass.
+import type { Gpu } from './adapter';
+import { createUniform } from './buffers';
+import type { KernelSource, Overrides } from './pipelines';
+
+export interface Dispatch {
+  label: string;
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  workgroups: [number, number, number];
+}
+
+export interface DispatchSpec {
+  kernel: KernelSource;
+  overrides?: Overrides;
+  /** Storage buffers in binding order: outputs first, then inputs (bindings 0..n-1). */
+  buffers: GPUBuffer[];
+  /** Sizes / hyperparameters: a uniform buffer bound after the storage buffers (binding n). */
+  uniform?: ArrayBuffer | GPUBuffer;
+  workgroups: [number, number?, number?];
+  label?: string;
+}
+
+/** Binds buffers to a prepared pipeline. The kernel must have been `gpu.pipelines.prepare`d. */
+export function makeDispatch(gpu: Gpu, spec: DispatchSpec): Dispatch {
+  const pipeline = gpu.pipelines.get(spec.kernel, spec.overrides);
+  const label = spec.label ?? spec.kernel.name;
+  const entries: GPUBindGroupEntry[] = spec.buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
+  if (spec.uniform) {
+    const buffer = spec.uniform instanceof ArrayBuffer ? createUniform(gpu, `${label}:params`, spec.uniform) : spec.uniform;
+    entries.push({ binding: spec.buffers.length, resource: { buffer } });
+  }
+  const bindGroup = gpu.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });
+  const [x, y = 1, z = 1] = spec.workgroups;
+  const max = gpu.adapter.limits.maxComputeWorkgroupsPerDimension;
+  if (x > max || y > max || z > max) throw new Error(`${label}: grid ${x}x${y}x${z} exceeds ${max} workgroups per dimension`);
+  return { label, pipeline, bindGroup, workgroups: [x, y, z] };
+}
+
+export function encodeDispatches(pass: GPUComputePassEncoder, list: readonly Dispatch[]): void {
+  for (const d of list) {
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+  }
+}
+
+/** Encodes `list` in one compute pass, submits, and waits for the GPU. For tests and one-off work. */
+export async function runDispatches(gpu: Gpu, list: readonly Dispatch[], label = 'run'): Promise<void> {
+  const mark = gpu.faults.list.length;
+  const encoder = gpu.device.createCommandEncoder({ label });
+  const pass = encoder.beginComputePass({ label });
+  encodeDispatches(pass, list);
+  pass.end();
+  gpu.device.queue.submit([encoder.finish()]);
+  await gpu.device.queue.onSubmittedWorkDone();
+  gpu.faults.throwIfAny(mark);
+}
+
+/** Ceil division for workgroup counts. */
+export function groups(n: number, size: number): number {
+  return Math.ceil(n / size);
+}
+
+/** Workgroup grid for N elements in 1-D workgroups of `size`, folded into y past the per-dimension limit. */
+export function grid1d(gpu: Gpu, n: number, size: number): [number, number] {
+  const total = Math.max(1, groups(n, size));
+  const max = gpu.adapter.limits.maxComputeWorkgroupsPerDimension;
+  if (total <= max) return [total, 1];
+  const y = Math.ceil(total / max);
+  return [Math.ceil(total / y), y];
+}

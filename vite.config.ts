@@ -1,0 +1,20 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [react()],
+  base: './',
+  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1500 },
+  worker: { format: 'es' },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  server: { host: '127.0.0.1', port: 5173 },
+  test: {
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'tools/**/*.test.ts'],
+    globalSetup: ['src/test/globalSetup.ts'],
+    setupFiles: ['src/test/setup.ts'],
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
