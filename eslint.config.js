@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
@@ -14,4 +15,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  { files: ['**/*.{js,mjs}', 'tools/**', 'bench/**', 'src/cli/**'], languageOptions: { globals: globals.node } },
+  { files: ['src/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
 );

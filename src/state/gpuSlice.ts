@@ -1,0 +1,62 @@
+// GPU state for the page: the adapter the device panel shows, faults routed from src/gpu/faults.ts (page and
+// worker), and the self-test. Actions live next to the state (zustand slice).
+import type { StateCreator } from 'zustand';
+import type { AdapterSummary } from '../gpu/adapter';
+import { createBrowserGpu, WebGpuUnavailableError } from '../gpu/browser';
+import type { GpuFault } from '../gpu/faults';
+import type { SelfTestResult } from '../kernels/selftest';
+import { GpuWorkerClient } from '../worker/client';
+import type { WorkerEvent } from '../worker/protocol';
+
+export type GpuStatus = 'idle' | 'acquiring' | 'ready' | 'unavailable' | 'error';
+export type SelfTestStatus = 'idle' | 'running' | 'passed' | 'failed' | 'error';
+
+export interface GpuSlice {
+  gpuStatus: GpuStatus;
+  adapter?: AdapterSummary;
+  gpuError?: string;
+  faults: GpuFault[];
+  selfTestStatus: SelfTestStatus;
+  selfTestResults: SelfTestResult[];
+  selfTestError?: string;
+  connectGpu: () => Promise<void>;
+  runSelfTest: () => Promise<void>;
+}
+
+let worker: GpuWorkerClient | undefined;
+
+export const createGpuSlice: StateCreator<GpuSlice> = (set, get) => {
+  const addFault = (fault: GpuFault) => set({ faults: [...get().faults, fault] });
+  return {
+    gpuStatus: 'idle',
+    faults: [],
+    selfTestStatus: 'idle',
+    selfTestResults: [],
+
+    async connectGpu() {
+      if (get().gpuStatus === 'acquiring' || get().gpuStatus === 'ready') return;
+      set({ gpuStatus: 'acquiring', gpuError: undefined });
+      try {
+        const gpu = await createBrowserGpu('plasticity-lab-page');
+        gpu.faults.subscribe(addFault);
+        void gpu.device.lost.then((info) => set({ gpuStatus: 'error', gpuError: `GPU device lost: ${info.message}` }));
+        set({ gpuStatus: 'ready', adapter: gpu.adapter });
+      } catch (error) {
+        const unavailable = error instanceof WebGpuUnavailableError || (error as Error).name === 'NoAdapterError';
+        set({ gpuStatus: unavailable ? 'unavailable' : 'error', gpuError: String((error as Error).message ?? error) });
+      }
+    },
+
+    async runSelfTest() {
+      set({ selfTestStatus: 'running', selfTestResults: [], selfTestError: undefined });
+      try {
+        worker ??= new GpuWorkerClient(addFault);
+        const done = await worker.request<Extract<WorkerEvent, { type: 'selftest-done' }>>((id) => ({ type: 'selftest', id }));
+        const passed = done.results.length > 0 && done.results.every((r) => r.passed);
+        set({ selfTestStatus: passed ? 'passed' : 'failed', selfTestResults: done.results });
+      } catch (error) {
+        set({ selfTestStatus: 'error', selfTestError: String((error as Error).message ?? error) });
+      }
+    },
+  };
+};
