@@ -29,7 +29,7 @@ export function DevicePanel() {
       {status === 'acquiring' || status === 'idle' ? <p>Looking for a WebGPU adapter…</p> : null}
       {adapter ? (
         <>
-          <p className="adapter-name" data-testid="adapter-name">
+          <p className="adapter-name" data-testid="adapter-name" data-adapter={describeAdapter(adapter)}>
             {describeAdapter(adapter)}
             {adapter.isFallbackAdapter ? <span className="badge warn">software fallback</span> : null}
           </p>
