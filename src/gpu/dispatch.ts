@@ -11,11 +11,22 @@ export interface Dispatch {
   workgroups: [number, number, number];
 }
 
+/** A whole buffer, or a range of one (a parameter tensor inside the flat parameter buffer). */
+export type GpuTensor = GPUBuffer | GPUBufferBinding;
+
+function isWholeBuffer(t: GpuTensor): t is GPUBuffer {
+  return typeof (t as GPUBuffer).mapAsync === 'function';
+}
+
+export function bindingOf(t: GpuTensor): GPUBufferBinding {
+  return isWholeBuffer(t) ? { buffer: t } : t;
+}
+
 export interface DispatchSpec {
   kernel: KernelSource;
   overrides?: Overrides;
   /** Storage buffers in binding order: outputs first, then inputs (bindings 0..n-1). */
-  buffers: GPUBuffer[];
+  buffers: GpuTensor[];
   /** Sizes / hyperparameters: a uniform buffer bound after the storage buffers (binding n). */
   uniform?: ArrayBuffer | GPUBuffer;
   workgroups: [number, number?, number?];
@@ -26,7 +37,7 @@ export interface DispatchSpec {
 export function makeDispatch(gpu: Gpu, spec: DispatchSpec): Dispatch {
   const pipeline = gpu.pipelines.get(spec.kernel, spec.overrides);
   const label = spec.label ?? spec.kernel.name;
-  const entries: GPUBindGroupEntry[] = spec.buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
+  const entries: GPUBindGroupEntry[] = spec.buffers.map((t, binding) => ({ binding, resource: bindingOf(t) }));
   if (spec.uniform) {
     const buffer = spec.uniform instanceof ArrayBuffer ? createUniform(gpu, `${label}:params`, spec.uniform) : spec.uniform;
     entries.push({ binding: spec.buffers.length, resource: { buffer } });
