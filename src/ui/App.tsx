@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useLab } from '../state/store';
+import { CorpusPanel } from './CorpusPanel';
 import { DevicePanel } from './DevicePanel';
 import { SelfTestPanel } from './SelfTestPanel';
 import { WebGpuHelp } from './WebGpuHelp';
@@ -22,6 +23,7 @@ export function App() {
         {gpuStatus === 'unavailable' || gpuStatus === 'error' ? <WebGpuHelp /> : null}
         <DevicePanel />
         <SelfTestPanel />
+        <CorpusPanel />
       </main>
     </div>
   );
