@@ -27,11 +27,14 @@ function installGlobals(): void {
   installed = true;
 }
 
-/** Finds an adapter: the machine's own driver first, then SwiftShader. `source` says which. */
+/**
+ * Finds an adapter: whatever Vulkan driver the environment names (a GPU server's run script sets
+ * VK_ICD_FILENAMES to the NVIDIA driver), else SwiftShader. `source` says which.
+ * PLASTICITY_ADAPTER=swiftshader forces the software adapter.
+ */
 export async function findNodeAdapter(): Promise<{ adapter: GPUAdapter; source: 'system' | 'swiftshader' }> {
   installGlobals();
-  const forced = process.env.PLASTICITY_ADAPTER === 'swiftshader';
-  if (!forced && !process.env.VK_ICD_FILENAMES) {
+  if (process.env.PLASTICITY_ADAPTER !== 'swiftshader' && process.env.VK_ICD_FILENAMES !== SWIFTSHADER_ICD) {
     const adapter = await requestLabAdapter(dawn());
     if (adapter) return { adapter, source: 'system' };
   }

@@ -1,12 +1,34 @@
-// Registry of kernels, one line each: every kernel's source (for preparing pipelines) and its self-test.
+// Registry of kernels, one line each: every kernel's sources (for preparing pipelines) and its self-test.
 import type { Gpu } from '../gpu/adapter';
 import type { KernelSource } from '../gpu/pipelines';
+import { adamwKernels } from './adamw';
+import { checkAdamwStep } from './adamw.selftest';
 import { freshSeed, type Comparison } from './check';
+import { crossentropyKernels } from './crossentropy';
+import { checkCrossentropyBackward, checkCrossentropyForward } from './crossentropy.selftest';
+import { embeddingKernels } from './embedding';
+import { checkEmbedding } from './embedding.selftest';
+import { normKernels } from './norm';
+import { checkNorm } from './norm.selftest';
+import { reduceKernels } from './reduce';
+import { checkReduceNorm, checkReduceSum } from './reduce.selftest';
 import { residualForwardKernel } from './residual';
 import { checkResidualForward } from './residual.selftest';
+import { ropeKernels } from './rope';
+import { checkRope } from './rope.selftest';
+import { swigluKernels } from './swiglu';
+import { checkSwiglu } from './swiglu.selftest';
 
+/** Kernels whose pipelines take no overrides (matmul and attention prepare their own tuned variants). */
 export const allKernels: KernelSource[] = [
   residualForwardKernel,
+  ...normKernels,
+  ...ropeKernels,
+  ...swigluKernels,
+  ...embeddingKernels,
+  ...crossentropyKernels,
+  ...reduceKernels,
+  ...adamwKernels,
 ];
 
 export interface KernelSelfTest {
@@ -16,4 +38,13 @@ export interface KernelSelfTest {
 
 export const kernelSelfTests: KernelSelfTest[] = [
   { kernel: 'residual_forward', run: (gpu) => checkResidualForward(gpu, 1000, freshSeed()) },
+  { kernel: 'norm', run: (gpu) => checkNorm(gpu, { BT: 33, C: 65, centered: false }, freshSeed()) },
+  { kernel: 'rope', run: (gpu) => checkRope(gpu, { B: 2, T: 33, NH: 3, HS: 8 }, freshSeed()) },
+  { kernel: 'swiglu', run: (gpu) => checkSwiglu(gpu, 33, 172, freshSeed()) },
+  { kernel: 'embedding', run: (gpu) => checkEmbedding(gpu, { BT: 600, V: 128, C: 64 }, freshSeed()) },
+  { kernel: 'crossentropy_forward', run: (gpu) => checkCrossentropyForward(gpu, 37, 130, freshSeed()) },
+  { kernel: 'crossentropy_backward', run: (gpu) => checkCrossentropyBackward(gpu, 37, 130, freshSeed()) },
+  { kernel: 'reduce_sum', run: (gpu) => checkReduceSum(gpu, 5000, freshSeed()) },
+  { kernel: 'reduce_norm', run: (gpu) => checkReduceNorm(gpu, 5000, freshSeed()) },
+  { kernel: 'adamw_step', run: (gpu) => checkAdamwStep(gpu, freshSeed()) },
 ];

@@ -1,0 +1,91 @@
+// GPU wrappers for shaders/norm.wgsl. Same names and argument order as norm.ref.ts (the extra trailing
+// `options` of normBackward only tunes/places the scratch buffer).
+import code from '../../shaders/norm.wgsl?raw';
+import type { Gpu } from '../gpu/adapter';
+import { createBuffer, packUniform } from '../gpu/buffers';
+import { grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import type { KernelSource } from '../gpu/pipelines';
+
+export const normForwardKernel: KernelSource = { name: 'norm_forward', code, entryPoint: 'norm_forward' };
+export const normBackwardKernel: KernelSource = { name: 'norm_backward', code, entryPoint: 'norm_backward' };
+export const normBackwardDgainKernel: KernelSource = { name: 'norm_backward_dgain', code, entryPoint: 'norm_backward_dgain' };
+
+/** Every pipeline the norm wrappers use (default overrides): prepare these before building dispatches. */
+export const normKernels: KernelSource[] = [normForwardKernel, normBackwardKernel, normBackwardDgainKernel];
+
+const WG = 256;
+/** The backward aims for about this many dgain partial rows (slots): enough workgroups, a small second pass. */
+const TARGET_SLOTS = 1024;
+
+/** Threads per row: the next power of two >= C, at most the workgroup. */
+export function normLanes(C: number): number {
+  let lanes = 1;
+  while (lanes < C && lanes < WG) lanes *= 2;
+  return lanes;
+}
+
+export interface NormLayout {
+  lanes: number;
+  rowsPerSlot: number;
+  slots: number;
+}
+
+export function normLayout(BT: number, C: number, rowsPerSlot = Math.max(1, Math.ceil(BT / TARGET_SLOTS))): NormLayout {
+  if (!(BT >= 1 && C >= 1)) throw new Error(`norm: BT=${BT} C=${C} must be >= 1`);
+  return { lanes: normLanes(C), rowsPerSlot, slots: Math.ceil(BT / rowsPerSlot) };
+}
+
+function normUniform(BT: number, C: number, centered: boolean, eps: number, l: NormLayout): ArrayBuffer {
+  return packUniform([BT, C, centered ? 1 : 0, eps, l.lanes, l.rowsPerSlot, l.slots], new Set([3]));
+}
+
+/** y (BT,C) = norm(x) * gain; mean, rstd (BT) saved (mean = 0 for RMSNorm). */
+export function normForward(
+  gpu: Gpu, y: GPUBuffer, mean: GPUBuffer, rstd: GPUBuffer, x: GPUBuffer, gain: GPUBuffer,
+  BT: number, C: number, centered: boolean, eps: number,
+): Dispatch {
+  const layout = normLayout(BT, C);
+  return makeDispatch(gpu, {
+    kernel: normForwardKernel,
+    buffers: [y, mean, rstd, x, gain],
+    uniform: normUniform(BT, C, centered, eps, layout),
+    workgroups: grid1d(gpu, BT, WG / layout.lanes),
+  });
+}
+
+export interface NormBackwardOptions {
+  /** Scratch for the dgain partials, at least normBackwardScratchBytes(BT, C, rowsPerSlot); allocated if absent. */
+  scratch?: GPUBuffer;
+  /** Consecutive rows per partial (tests force small values); default about BT / 1024. */
+  rowsPerSlot?: number;
+}
+
+export function normBackwardScratchBytes(BT: number, C: number, rowsPerSlot?: number): number {
+  return normLayout(BT, C, rowsPerSlot).slots * C * 4;
+}
+
+/** dx (BT,C) += d norm; dgain (C) overwritten. Two dispatches: rows + per-slot partials, then the column sums. */
+export function normBackward(
+  gpu: Gpu, dx: GPUBuffer, dgain: GPUBuffer, dy: GPUBuffer, x: GPUBuffer, gain: GPUBuffer, mean: GPUBuffer,
+  rstd: GPUBuffer, BT: number, C: number, centered: boolean, options: NormBackwardOptions = {},
+): Dispatch[] {
+  const layout = normLayout(BT, C, options.rowsPerSlot);
+  const bytes = layout.slots * C * 4;
+  const scratch = options.scratch ?? createBuffer(gpu, 'norm_backward:partials', bytes);
+  if (scratch.size < bytes) throw new Error(`norm_backward: scratch of ${scratch.size} bytes, needs ${bytes}`);
+  // eps is not needed by the backward (rstd is saved); the uniform layout is shared with the forward.
+  const uniform = normUniform(BT, C, centered, 0, layout);
+  const rows = makeDispatch(gpu, {
+    kernel: normBackwardKernel,
+    buffers: [dx, scratch, dy, x, gain, mean, rstd],
+    uniform,
+    workgroups: grid1d(gpu, layout.slots, WG / layout.lanes),
+  });
+  const columns = makeDispatch(gpu, {
+    kernel: normBackwardDgainKernel,
+    buffers: [dgain, scratch],
+    uniform,
+    workgroups: [C],
+  });
+  return [rows, columns];
+}
