@@ -2,7 +2,7 @@
 import code from '../../shaders/crossentropy.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { packUniform } from '../gpu/buffers';
-import { grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const crossentropyForwardKernel: KernelSource = { name: 'crossentropy_forward', code, entryPoint: 'crossentropy_forward' };
@@ -21,10 +21,10 @@ function assertSizes(name: string, BT: number, V: number): void {
  */
 export function crossentropyForward(
   gpu: Gpu,
-  losses: GPUBuffer,
-  logits: GPUBuffer,
-  targets: GPUBuffer,
-  weights: GPUBuffer,
+  losses: GpuTensor,
+  logits: GpuTensor,
+  targets: GpuTensor,
+  weights: GpuTensor,
   BT: number,
   V: number,
 ): Dispatch {
@@ -40,10 +40,10 @@ export function crossentropyForward(
 /** dlogits (BT, V) = weights * (softmax(logits) - onehot(target)), overwritten. One workgroup per row. */
 export function crossentropyBackward(
   gpu: Gpu,
-  dlogits: GPUBuffer,
-  logits: GPUBuffer,
-  targets: GPUBuffer,
-  weights: GPUBuffer,
+  dlogits: GpuTensor,
+  logits: GpuTensor,
+  targets: GpuTensor,
+  weights: GpuTensor,
   BT: number,
   V: number,
 ): Dispatch {

@@ -2,7 +2,7 @@
 import code from '../../shaders/embedding.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, packUniform } from '../gpu/buffers';
-import { grid1d, groups, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { grid1d, groups, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const embeddingForwardKernel: KernelSource = { name: 'embedding_forward', code, entryPoint: 'embedding_forward' };
@@ -17,7 +17,7 @@ const WG = 256;
 export const EMBEDDING_SEGMENT = WG * 2;
 
 /** x (BT,C) = wte[tokens]; tokens u32 (BT). A token >= wte's rows gives a NaN row. */
-export function embeddingForward(gpu: Gpu, x: GPUBuffer, tokens: GPUBuffer, wte: GPUBuffer, BT: number, C: number): Dispatch {
+export function embeddingForward(gpu: Gpu, x: GpuTensor, tokens: GpuTensor, wte: GpuTensor, BT: number, C: number): Dispatch {
   if (!(BT >= 1 && C >= 1)) throw new Error(`embedding_forward: BT=${BT} C=${C} must be >= 1`);
   return makeDispatch(gpu, {
     kernel: embeddingForwardKernel,
@@ -39,14 +39,14 @@ export function embeddingBackwardScratchBytes(BT: number, V: number, C: number):
  * segment, else two with a (segments, V, C) scratch (allocated when not given).
  */
 export function embeddingBackward(
-  gpu: Gpu, dwte: GPUBuffer, dx: GPUBuffer, tokens: GPUBuffer, BT: number, V: number, C: number, scratch?: GPUBuffer,
+  gpu: Gpu, dwte: GpuTensor, dx: GpuTensor, tokens: GpuTensor, BT: number, V: number, C: number, scratch?: GPUBuffer,
 ): Dispatch[] {
   if (!(BT >= 1 && V >= 1 && C >= 1)) throw new Error(`embedding_backward: BT=${BT} V=${V} C=${C} must be >= 1`);
   const segments = Math.ceil(BT / EMBEDDING_SEGMENT);
   const uniform = packUniform([BT, V, C, segments]);
   const bytes = embeddingBackwardScratchBytes(BT, V, C);
+  if (scratch && scratch.size < bytes) throw new Error(`embedding_backward: scratch of ${scratch.size} bytes, needs ${bytes}`);
   const partial = segments === 1 ? dwte : (scratch ?? createBuffer(gpu, 'embedding_backward:partials', bytes));
-  if (partial.size < bytes) throw new Error(`embedding_backward: scratch of ${partial.size} bytes, needs ${bytes}`);
   const rows = makeDispatch(gpu, {
     kernel: embeddingBackwardKernel,
     buffers: [partial, dx, tokens],

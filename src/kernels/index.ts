@@ -3,6 +3,8 @@ import type { Gpu } from '../gpu/adapter';
 import type { KernelSource } from '../gpu/pipelines';
 import { adamwKernels } from './adamw';
 import { checkAdamwStep } from './adamw.selftest';
+import { attentionBackwardKernel, attentionForwardKernel } from './attention';
+import { checkAttentionBackward, checkAttentionForward } from './attention.selftest';
 import { freshSeed, type Comparison } from './check';
 import { crossentropyKernels } from './crossentropy';
 import { checkCrossentropyBackward, checkCrossentropyForward } from './crossentropy.selftest';
@@ -19,9 +21,12 @@ import { checkRope } from './rope.selftest';
 import { swigluKernels } from './swiglu';
 import { checkSwiglu } from './swiglu.selftest';
 
-/** Kernels whose pipelines take no overrides (matmul and attention prepare their own tuned variants). */
+/** Kernels at their default overrides (matmul and attention also prepare tuned variants: prepareMatmul,
+ *  prepareAttention). */
 export const allKernels: KernelSource[] = [
   residualForwardKernel,
+  attentionForwardKernel,
+  attentionBackwardKernel,
   ...normKernels,
   ...ropeKernels,
   ...swigluKernels,
@@ -38,6 +43,8 @@ export interface KernelSelfTest {
 
 export const kernelSelfTests: KernelSelfTest[] = [
   { kernel: 'residual_forward', run: (gpu) => checkResidualForward(gpu, 1000, freshSeed()) },
+  { kernel: 'attention_forward', run: (gpu) => checkAttentionForward(gpu, { B: 2, T: 33, NH: 2, HS: 16 }, freshSeed()) },
+  { kernel: 'attention_backward', run: (gpu) => checkAttentionBackward(gpu, { B: 2, T: 33, NH: 2, HS: 16 }, freshSeed()) },
   { kernel: 'norm', run: (gpu) => checkNorm(gpu, { BT: 33, C: 65, centered: false }, freshSeed()) },
   { kernel: 'rope', run: (gpu) => checkRope(gpu, { B: 2, T: 33, NH: 3, HS: 8 }, freshSeed()) },
   { kernel: 'swiglu', run: (gpu) => checkSwiglu(gpu, 33, 172, freshSeed()) },

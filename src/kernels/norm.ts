@@ -3,7 +3,7 @@
 import code from '../../shaders/norm.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, packUniform } from '../gpu/buffers';
-import { grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const normForwardKernel: KernelSource = { name: 'norm_forward', code, entryPoint: 'norm_forward' };
@@ -41,7 +41,7 @@ function normUniform(BT: number, C: number, centered: boolean, eps: number, l: N
 
 /** y (BT,C) = norm(x) * gain; mean, rstd (BT) saved (mean = 0 for RMSNorm). */
 export function normForward(
-  gpu: Gpu, y: GPUBuffer, mean: GPUBuffer, rstd: GPUBuffer, x: GPUBuffer, gain: GPUBuffer,
+  gpu: Gpu, y: GpuTensor, mean: GpuTensor, rstd: GpuTensor, x: GpuTensor, gain: GpuTensor,
   BT: number, C: number, centered: boolean, eps: number,
 ): Dispatch {
   const layout = normLayout(BT, C);
@@ -66,8 +66,8 @@ export function normBackwardScratchBytes(BT: number, C: number, rowsPerSlot?: nu
 
 /** dx (BT,C) += d norm; dgain (C) overwritten. Two dispatches: rows + per-slot partials, then the column sums. */
 export function normBackward(
-  gpu: Gpu, dx: GPUBuffer, dgain: GPUBuffer, dy: GPUBuffer, x: GPUBuffer, gain: GPUBuffer, mean: GPUBuffer,
-  rstd: GPUBuffer, BT: number, C: number, centered: boolean, options: NormBackwardOptions = {},
+  gpu: Gpu, dx: GpuTensor, dgain: GpuTensor, dy: GpuTensor, x: GpuTensor, gain: GpuTensor, mean: GpuTensor,
+  rstd: GpuTensor, BT: number, C: number, centered: boolean, options: NormBackwardOptions = {},
 ): Dispatch[] {
   const layout = normLayout(BT, C, options.rowsPerSlot);
   const bytes = layout.slots * C * 4;

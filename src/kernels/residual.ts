@@ -2,7 +2,7 @@
 import code from '../../shaders/residual.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { packUniform } from '../gpu/buffers';
-import { grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const residualForwardKernel: KernelSource = { name: 'residual_forward', code, entryPoint: 'residual_forward' };
@@ -10,7 +10,7 @@ export const residualForwardKernel: KernelSource = { name: 'residual_forward', c
 const WG = 256;
 
 /** y = a + b over N floats. */
-export function residualForward(gpu: Gpu, y: GPUBuffer, a: GPUBuffer, b: GPUBuffer, N: number): Dispatch {
+export function residualForward(gpu: Gpu, y: GpuTensor, a: GpuTensor, b: GpuTensor, N: number): Dispatch {
   return makeDispatch(gpu, {
     kernel: residualForwardKernel,
     buffers: [y, a, b],

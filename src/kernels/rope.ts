@@ -2,7 +2,7 @@
 import code from '../../shaders/rope.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { packUniform, uploadBuffer } from '../gpu/buffers';
-import { grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const ropeForwardKernel: KernelSource = { name: 'rope_forward', code, entryPoint: 'rope_forward' };
@@ -43,7 +43,7 @@ function tableBuffer(gpu: Gpu, T: number, HS: number, theta: number): GPUBuffer 
 }
 
 function ropeDispatch(
-  gpu: Gpu, kernel: KernelSource, out: GPUBuffer, inp: GPUBuffer,
+  gpu: Gpu, kernel: KernelSource, out: GpuTensor, inp: GpuTensor,
   B: number, T: number, NH: number, HS: number, theta: number,
 ): Dispatch {
   if (!(HS >= 2 && HS % 2 === 0)) throw new Error(`${kernel.name}: head size HS=${HS} must be even`);
@@ -58,14 +58,14 @@ function ropeDispatch(
 
 /** qkvr (B,T,3,NH,HS) = qkv with q and k rotated (HF Llama rotate_half), v copied. */
 export function ropeForward(
-  gpu: Gpu, qkvr: GPUBuffer, qkv: GPUBuffer, B: number, T: number, NH: number, HS: number, theta = 10000,
+  gpu: Gpu, qkvr: GpuTensor, qkv: GpuTensor, B: number, T: number, NH: number, HS: number, theta = 10000,
 ): Dispatch {
   return ropeDispatch(gpu, ropeForwardKernel, qkvr, qkv, B, T, NH, HS, theta);
 }
 
 /** dqkv (B,T,3,NH,HS) = the transpose of ropeForward applied to dqkvr (rotation by -angle), dv copied. */
 export function ropeBackward(
-  gpu: Gpu, dqkv: GPUBuffer, dqkvr: GPUBuffer, B: number, T: number, NH: number, HS: number, theta = 10000,
+  gpu: Gpu, dqkv: GpuTensor, dqkvr: GpuTensor, B: number, T: number, NH: number, HS: number, theta = 10000,
 ): Dispatch {
   return ropeDispatch(gpu, ropeBackwardKernel, dqkv, dqkvr, B, T, NH, HS, theta);
 }

@@ -2,7 +2,7 @@
 import code from '../../shaders/swiglu.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { packUniform } from '../gpu/buffers';
-import { grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const swigluForwardKernel: KernelSource = { name: 'swiglu_forward', code, entryPoint: 'swiglu_forward' };
@@ -18,7 +18,7 @@ function check(name: string, BT: number, F: number): void {
 }
 
 /** h (BT,F) = silu(gate) * up, gu (BT,2F) = [gate | up] per row. */
-export function swigluForward(gpu: Gpu, h: GPUBuffer, gu: GPUBuffer, BT: number, F: number): Dispatch {
+export function swigluForward(gpu: Gpu, h: GpuTensor, gu: GpuTensor, BT: number, F: number): Dispatch {
   check('swiglu_forward', BT, F);
   return makeDispatch(gpu, {
     kernel: swigluForwardKernel,
@@ -29,7 +29,7 @@ export function swigluForward(gpu: Gpu, h: GPUBuffer, gu: GPUBuffer, BT: number,
 }
 
 /** dgu (BT,2F) overwritten: [dgate | dup]. */
-export function swigluBackward(gpu: Gpu, dgu: GPUBuffer, dh: GPUBuffer, gu: GPUBuffer, BT: number, F: number): Dispatch {
+export function swigluBackward(gpu: Gpu, dgu: GpuTensor, dh: GpuTensor, gu: GpuTensor, BT: number, F: number): Dispatch {
   check('swiglu_backward', BT, F);
   return makeDispatch(gpu, {
     kernel: swigluBackwardKernel,
