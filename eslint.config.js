@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-cli', 'node_modules', 'public', 'test-results', 'playwright-report', '.test-output', 'runs'] },
+  { ignores: ['dist', 'dist-cli', '.gpu-carry', 'node_modules', 'public', 'test-results', 'playwright-report', '.test-output', 'runs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

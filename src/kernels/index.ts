@@ -6,10 +6,13 @@ import { checkAdamwStep } from './adamw.selftest';
 import { attentionBackwardKernel, attentionForwardKernel } from './attention';
 import { checkAttentionBackward, checkAttentionForward } from './attention.selftest';
 import { freshSeed, type Comparison } from './check';
+import { copyForwardKernel } from './copy';
 import { crossentropyKernels } from './crossentropy';
 import { checkCrossentropyBackward, checkCrossentropyForward } from './crossentropy.selftest';
 import { embeddingKernels } from './embedding';
 import { checkEmbedding } from './embedding.selftest';
+import { matmulKernels, matmulReduceSplitsKernel } from './matmul';
+import { checkMatmul } from './matmul.selftest';
 import { normKernels } from './norm';
 import { checkNorm } from './norm.selftest';
 import { reduceKernels } from './reduce';
@@ -25,6 +28,9 @@ import { checkSwiglu } from './swiglu.selftest';
  *  prepareAttention). */
 export const allKernels: KernelSource[] = [
   residualForwardKernel,
+  copyForwardKernel,
+  ...matmulKernels,
+  matmulReduceSplitsKernel,
   attentionForwardKernel,
   attentionBackwardKernel,
   ...normKernels,
@@ -43,6 +49,9 @@ export interface KernelSelfTest {
 
 export const kernelSelfTests: KernelSelfTest[] = [
   { kernel: 'residual_forward', run: (gpu) => checkResidualForward(gpu, 1000, freshSeed()) },
+  { kernel: 'matmul_forward', run: (gpu) => checkMatmul(gpu, 'forward', 33, 65, 17, freshSeed()) },
+  { kernel: 'matmul_backward_input', run: (gpu) => checkMatmul(gpu, 'backward_input', 33, 65, 17, freshSeed()) },
+  { kernel: 'matmul_backward_weight', run: (gpu) => checkMatmul(gpu, 'backward_weight', 1100, 24, 40, freshSeed()) },
   { kernel: 'attention_forward', run: (gpu) => checkAttentionForward(gpu, { B: 2, T: 33, NH: 2, HS: 16 }, freshSeed()) },
   { kernel: 'attention_backward', run: (gpu) => checkAttentionBackward(gpu, { B: 2, T: 33, NH: 2, HS: 16 }, freshSeed()) },
   { kernel: 'norm', run: (gpu) => checkNorm(gpu, { BT: 33, C: 65, centered: false }, freshSeed()) },

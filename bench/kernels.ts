@@ -1,0 +1,187 @@
+// Kernel benchmark runner (Node + Dawn): `npm run bench -- [--full] [--sweep] [--json file] [--filter regex]
+// [--no-tfjs] [--dawn-features a,b]`. Times every registered KernelBench with timeDispatches (many
+// repetitions in one compute pass), prints ms, GFLOP/s or GB/s and the fraction of the ceilings measured in
+// the same run (copy_forward for bandwidth, the best matmul for compute), and TF.js's tf.matMul beside ours.
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { create, globals } from 'webgpu';
+import { acquireGpu, describeAdapter, requestLabAdapter, type AdapterSummary, type Gpu } from '../src/gpu/adapter';
+import { findNodeAdapter, SWIFTSHADER_ICD } from '../src/gpu/node';
+import { timeDispatches } from '../src/gpu/timing';
+import type { KernelBench } from '../src/kernels/bench';
+import { matmulSweepBenches, type MatmulBench } from '../src/kernels/matmul.bench';
+import { kernelBenches } from './registry';
+import { fmt, formatTable } from './table';
+import { startTfjs, type TfPeer } from './tfjs';
+
+interface Args {
+  full: boolean;
+  sweep: boolean;
+  json?: string;
+  filter?: string;
+  tfjs: boolean;
+  dawnFeatures: string[];
+}
+
+export interface Row {
+  kernel: string;
+  shape: string;
+  ms?: number;
+  method?: string;
+  /** Repetitions per timed pass. */
+  inner?: number;
+  gflops?: number;
+  gbps?: number;
+  /** Of the ceiling measured in this run (compute for flops, bandwidth for bytes). */
+  fraction?: number;
+  tfjsMs?: number;
+  tfjsMethod?: string;
+  skipped?: string;
+  error?: string;
+}
+
+/** Largest work a software adapter runs without --full (512^3 matmul; 64 MiB moved). */
+const SOFTWARE_MAX_FLOPS = 2 * 512 ** 3;
+const SOFTWARE_MAX_BYTES = 64 * 2 ** 20;
+/** Each timed pass aims at this many ms (repetitions in one pass amortize the dispatch overhead). */
+const TARGET_PASS_MS = 25;
+const REPS = 5;
+
+function parseArgs(argv: string[]): Args {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    full: argv.includes('--full'),
+    sweep: argv.includes('--sweep'),
+    json: value('--json'),
+    filter: value('--filter'),
+    tfjs: !argv.includes('--no-tfjs'),
+    dawnFeatures: (value('--dawn-features') ?? '').split(',').filter(Boolean),
+  };
+}
+
+export function isSoftwareAdapter(a: AdapterSummary): boolean {
+  return a.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|software|cpu/i.test(`${a.vendor} ${a.architecture} ${a.device} ${a.description}`);
+}
+
+/** The machine's Vulkan driver (also when VK_ICD_FILENAMES names it), else SwiftShader; Dawn features on request. */
+async function openGpu(dawnFeatures: string[]): Promise<{ gpu: Gpu; instance: GPU; source: string }> {
+  Object.assign(globalThis, globals);
+  const icd = process.env.VK_ICD_FILENAMES;
+  if (dawnFeatures.length || (icd && icd !== SWIFTSHADER_ICD)) {
+    const instance = create(dawnFeatures.length ? [`enable-dawn-features=${dawnFeatures.join(',')}`] : []);
+    const adapter = await requestLabAdapter(instance);
+    if (adapter) return { gpu: await acquireGpu(adapter, 'bench'), instance, source: icd ?? 'system' };
+  }
+  const { adapter, source } = await findNodeAdapter();
+  return { gpu: await acquireGpu(adapter, 'bench'), instance: create([]), source };
+}
+
+function tooBigForSoftware(bench: KernelBench): boolean {
+  return (bench.flops ?? 0) > SOFTWARE_MAX_FLOPS || (bench.bytes ?? 0) > SOFTWARE_MAX_BYTES;
+}
+
+/** Software adapters: one warm-up and one timed pass (their numbers only show that the kernel runs). */
+async function measure(gpu: Gpu, bench: KernelBench, software: boolean): Promise<Row> {
+  const run = await bench.setup(gpu);
+  try {
+    const probe = software ? undefined : await timeDispatches(gpu, run.dispatches, 1, 1);
+    const inner = probe ? Math.min(200, Math.max(1, Math.ceil(TARGET_PASS_MS / Math.max(probe.ms, 1e-3)))) : 1;
+    const { ms, method } = await timeDispatches(gpu, run.dispatches, software ? 1 : REPS, inner);
+    const row: Row = { kernel: bench.kernel, shape: bench.shape, ms, method, inner };
+    if (bench.flops) row.gflops = bench.flops / ms / 1e6;
+    if (bench.bytes) row.gbps = bench.bytes / ms / 1e6;
+    return row;
+  } finally {
+    run.release();
+  }
+}
+
+async function addPeer(row: Row, bench: KernelBench, tf: TfPeer, reps: number): Promise<void> {
+  const shape = (bench as Partial<MatmulBench>).matmul;
+  if (!shape || shape.plan) return;
+  try {
+    const { ms, method } = await tf.timeMatmul(shape, reps, TARGET_PASS_MS);
+    row.tfjsMs = ms;
+    row.tfjsMethod = method;
+  } catch (error) {
+    row.tfjsMethod = `failed: ${String((error as Error)?.message ?? error)}`;
+  }
+}
+
+/** Fills in each row's fraction of the ceilings measured in this run; returns them. */
+function applyCeilings(rows: Row[]): { gflops: number; gbps: number } {
+  const gflops = Math.max(0, ...rows.filter((r) => r.kernel.startsWith('matmul_')).map((r) => r.gflops ?? 0));
+  const gbps = Math.max(0, ...rows.filter((r) => r.kernel === 'copy_forward').map((r) => r.gbps ?? 0));
+  for (const r of rows) {
+    if (r.gflops !== undefined && gflops > 0) r.fraction = r.gflops / gflops;
+    else if (r.gbps !== undefined && gbps > 0) r.fraction = r.gbps / gbps;
+  }
+  return { gflops, gbps };
+}
+
+function printRows(rows: Row[]): void {
+  const header = ['kernel', 'shape', 'ms', 'GFLOP/s', 'GB/s', 'of ceiling', 'TF.js ms', 'TF.js/ours', 'note'];
+  const cells = rows.map((r) => {
+    const fraction = r.fraction === undefined ? '' : `${(100 * r.fraction).toFixed(0)}%`;
+    const ratio = r.tfjsMs && r.ms ? `${(r.tfjsMs / r.ms).toFixed(2)}x` : '';
+    const note = r.skipped ? `skipped: ${r.skipped}` : r.error ? `error: ${r.error}` : r.tfjsMethod?.startsWith('failed') ? `TF.js ${r.tfjsMethod}` : '';
+    return [r.kernel, r.shape, fmt(r.ms), fmt(r.gflops), fmt(r.gbps), fraction, fmt(r.tfjsMs), ratio, note];
+  });
+  console.log(formatTable(header, cells));
+}
+
+function gitCommit(): string {
+  if (process.env.GIT_COMMIT) return process.env.GIT_COMMIT;
+  try {
+    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const { gpu, instance, source } = await openGpu(args.dawnFeatures);
+  const software = isSoftwareAdapter(gpu.adapter);
+  console.log(`adapter: ${describeAdapter(gpu.adapter)} [${source}]${args.dawnFeatures.length ? ` dawn features: ${args.dawnFeatures}` : ''}`);
+  const warning = software
+    ? 'SOFTWARE ADAPTER: these timings say nothing about GPU speed (software drivers are 10-100x slower); ' +
+      (args.full ? '--full: running every size.' : `sizes above 512^3 flops / 64 MiB are skipped (pass --full to run them).`)
+    : '';
+  if (warning) console.log(warning);
+  const all = [...kernelBenches, ...(args.sweep ? matmulSweepBenches(!software || args.full) : [])];
+  const pattern = args.filter ? new RegExp(args.filter) : undefined;
+  const benches = all.filter((b) => !pattern || pattern.test(`${b.kernel} ${b.shape}`));
+  const tf = args.tfjs ? await startTfjs(instance) : 'disabled (--no-tfjs)';
+  console.log(typeof tf === 'string' ? `TF.js peer: ${tf}` : `TF.js peer: tfjs-core ${tf.version} on webgpu (WEBGPU_CPU_FORWARD=false)`);
+  const rows: Row[] = [];
+  for (const bench of benches) {
+    if (software && !args.full && tooBigForSoftware(bench)) {
+      rows.push({ kernel: bench.kernel, shape: bench.shape, skipped: 'software adapter (--full runs it)' });
+      continue;
+    }
+    const row = await measure(gpu, bench, software).catch((e: unknown): Row => ({ kernel: bench.kernel, shape: bench.shape, error: String((e as Error)?.message ?? e) }));
+    if (typeof tf !== 'string' && !row.error) await addPeer(row, bench, tf, software ? 1 : REPS);
+    rows.push(row);
+    console.log(`  ${row.kernel} ${row.shape}: ${row.error ?? `${fmt(row.ms)} ms`}`);
+  }
+  const ceilings = applyCeilings(rows);
+  printRows(rows);
+  console.log(`ceilings measured in this run: compute ${fmt(ceilings.gflops)} GFLOP/s (best matmul), bandwidth ${fmt(ceilings.gbps)} GB/s (copy_forward, read + write)`);
+  console.log(`timing: ours ${rows.find((r) => r.method)?.method ?? 'none'}, repeated in one compute pass; TF.js ${rows.find((r) => r.tfjsMethod)?.tfjsMethod ?? 'not run'}`);
+  if (warning) console.log(warning);
+  if (args.json) {
+    const report = { adapter: gpu.adapter, source, software, date: new Date().toISOString(), commit: gitCommit(), args, ceilings, tfjs: typeof tf === 'string' ? tf : tf.version, rows };
+    writeFileSync(args.json, JSON.stringify(report, null, 2));
+    console.log(`wrote ${args.json}`);
+  }
+  gpu.device.destroy();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

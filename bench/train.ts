@@ -1,0 +1,101 @@
+// Training throughput (Node + Dawn): `npm run bench:train -- [--steps N] [--presets a,b] [--json file]`.
+// For each preset, times N full training steps (forward, backward, clipped AdamW) on the WebGPU engine,
+// queued STEPS_PER_SUBMIT at a time as the training loop does, and prints tokens/s, achieved GFLOP/s
+// (napkin math: 6 FLOPs per parameter per token plus causal attention), dispatches and submits per step,
+// and GPU memory held. Dispatches per step are the same on every adapter; times only mean something on a
+// real GPU. Batches are random tokens: throughput does not depend on the text.
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { acquireGpu, describeAdapter } from '../src/gpu/adapter';
+import { findNodeAdapter } from '../src/gpu/node';
+import { ADAMW_DEFAULTS, lossWeights, type Batch } from '../src/engine/types';
+import { WebGpuEngine } from '../src/engine/webgpu';
+import { PRESETS, paramCount, type PresetName } from '../src/model/config';
+import { initParams } from '../src/model/init';
+import { Rng } from '../src/util/rng';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** Training FLOPs per token: 6 per parameter (forward 2, backward 4) plus causal attention's QK^T and AV,
+ *  forward and backward: 6 · L · C · T per token averaged over positions (half of 12·L·C·T, causal). */
+function flopsPerToken(presetName: PresetName): number {
+  const { model } = PRESETS[presetName];
+  return 6 * paramCount(model) + 6 * model.L * model.C * model.T;
+}
+
+function randomBatch(rng: Rng, B: number, T: number, V: number): Batch {
+  const tokens = Uint32Array.from({ length: B * T }, () => rng.int(V));
+  const targets = Uint32Array.from({ length: B * T }, () => rng.int(V));
+  return { B, T, tokens, targets, weights: lossWeights(new Array(B * T).fill(1)) };
+}
+
+async function main(): Promise<void> {
+  const { adapter, source } = await findNodeAdapter();
+  const gpu = await acquireGpu(adapter, 'bench-train');
+  const software = source === 'swiftshader' || gpu.adapter.isFallbackAdapter;
+  const presets = (arg('--presets')?.split(',') ?? ['tiny', 'lab', 'overtrained', 'tpp20']) as PresetName[];
+  const steps = Number(arg('--steps') ?? (software ? 4 : 200));
+  console.log(`adapter: ${describeAdapter(gpu.adapter)} [${source}]`);
+  if (software) console.log('software adapter: the timings below say nothing about speed (dispatch counts and memory still hold).');
+  const rows = [];
+  for (const name of presets) {
+    const { model, train } = PRESETS[name];
+    const engine = await WebGpuEngine.create(gpu, model);
+    await engine.writeParams(initParams(engine.table, model, 1));
+    const rng = new Rng(1);
+    const batches = Array.from({ length: 8 }, () => randomBatch(rng, train.B, model.T, model.V));
+    const runSteps = async (n: number, from: number) => {
+      const losses: Promise<number>[] = [];
+      for (let t = 0; t < n; t++) {
+        losses.push(engine.forward(batches[t % batches.length]));
+        await engine.backward();
+        void engine.step({ ...ADAMW_DEFAULTS, lr: train.peakLr, weightDecay: 0.1, step: from + t });
+      }
+      return Promise.all(losses);
+    };
+    await runSteps(Math.min(steps, 8), 1); // warm-up: pipelines, plans, first submits
+    const before = { ...engine.counters };
+    const t0 = performance.now();
+    const losses = await runSteps(steps, 100);
+    const seconds = (performance.now() - t0) / 1000;
+    const tokens = steps * train.B * model.T;
+    const row = {
+      preset: name,
+      params: paramCount(model),
+      B: train.B,
+      T: model.T,
+      steps,
+      msPerStep: (seconds * 1000) / steps,
+      tokensPerSecond: tokens / seconds,
+      gflops: (tokens * flopsPerToken(name)) / seconds / 1e9,
+      dispatchesPerStep: (engine.counters.dispatches - before.dispatches) / steps,
+      submitsPerStep: (engine.counters.submits - before.submits) / steps,
+      gpuBytes: engine.bytesInUse,
+      finalLoss: losses.at(-1),
+    };
+    rows.push(row);
+    console.log(
+      `${name.padEnd(12)} ${String(row.params).padStart(9)} params  B=${row.B} T=${row.T}  ${row.msPerStep.toFixed(2)} ms/step  ` +
+        `${Math.round(row.tokensPerSecond).toLocaleString('en-US')} tok/s  ${row.gflops.toFixed(1)} GFLOP/s  ` +
+        `${row.dispatchesPerStep} dispatches/step  ${row.submitsPerStep.toFixed(3)} submits/step  ${(row.gpuBytes / 2 ** 20).toFixed(1)} MiB`,
+    );
+    engine.dispose();
+  }
+  const json = arg('--json');
+  if (json) {
+    let commit = process.env.GIT_COMMIT ?? '';
+    try {
+      commit ||= execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    } catch {
+      commit ||= 'unknown';
+    }
+    writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), commit, adapter: gpu.adapter, source, rows }, null, 2));
+    console.log(`wrote ${json}`);
+  }
+  gpu.device.destroy();
+}
+
+await main();

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createBuffer, poisonBuffer, uploadBuffer } from '../gpu/buffers';
+import { runDispatches } from '../gpu/dispatch';
+import { readF32 } from '../gpu/readback';
+import { testGpu } from '../test/gpu';
+import { Rng } from '../util/rng';
+import { compareArrays, freshSeed, randomArray } from './check';
+import { copyForward, copyForwardKernel } from './copy';
+import { copyForward as copyForwardRef } from './copy.ref';
+
+describe('copy_forward', () => {
+  // vec4 counts around the workgroup (256): below, not a multiple, and many groups.
+  for (const N of [4, 28, 1020, 1024, 1028, 262_148]) {
+    it(`copies exactly at N=${N}`, async () => {
+      const gpu = await testGpu();
+      await gpu.pipelines.prepare(copyForwardKernel);
+      const seed = freshSeed();
+      const x = randomArray(new Rng(seed), N);
+      const bufX = uploadBuffer(gpu, 'test:x', x);
+      const bufY = createBuffer(gpu, 'test:y', N * 4);
+      poisonBuffer(gpu, bufY);
+      await runDispatches(gpu, [copyForward(gpu, bufY, bufX, N)]);
+      const want = new Float64Array(N);
+      copyForwardRef(want, x, N);
+      const result = compareArrays(`copy_forward N=${N} seed=${seed}`, await readF32(gpu, bufY, N), want, { atol: 0, rtol: 0 });
+      expect(result.ok, result.report).toBe(true);
+    });
+  }
+
+  it('rejects N that is not a multiple of 4', async () => {
+    const gpu = await testGpu();
+    const buf = createBuffer(gpu, 'test:odd', 16);
+    expect(() => copyForward(gpu, buf, buf, 3)).toThrow(/multiple of 4/);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { createBuffer, uploadBuffer } from '../gpu/buffers';
+import { runDispatches } from '../gpu/dispatch';
+import { readF32 } from '../gpu/readback';
+import { testGpu } from '../test/gpu';
+import { Rng } from '../util/rng';
+import { freshSeed, randomArray } from './check';
+import { MATMUL_CONFIGS, matmulDispatch, matmulPlanFor, prepareMatmul, validateMatmulConfig, type MatmulMode, type MatmulPlan } from './matmul';
+import { MATMUL_SWEEP } from './matmul.bench';
+import { matmulBackwardInput, matmulBackwardWeight, matmulForward } from './matmul.ref';
+import { checkMatmul, matmulLayout } from './matmul.selftest';
+
+const MODES: MatmulMode[] = ['forward', 'backward_input', 'backward_weight'];
+// [M, K, N]: degenerate, odd, just past a tile, the small model's K=64, and exact tiles.
+const SHAPES: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [33, 65, 17], [100, 64, 192], [128, 128, 128]];
+const { large, medium, small } = MATMUL_CONFIGS;
+// The shape's own plan, every wrapper config unsplit, and split reductions (some splits get no slices at all).
+const PLANS: Partial<MatmulPlan>[] = [{}, ...[large, medium, small].map((config) => ({ config, splits: 1 })), { config: small, splits: 3 }, { config: large, splits: 5 }];
+
+describe('matmul kernels against the float64 reference', () => {
+  for (const mode of MODES) {
+    for (const [M, K, N] of SHAPES) {
+      it(`matmul_${mode} M=${M} K=${K} N=${N} with the planned, every wrapper and split plans`, async () => {
+        const gpu = await testGpu();
+        for (const plan of PLANS) {
+          const result = await checkMatmul(gpu, mode, M, K, N, freshSeed(), plan);
+          expect(result.ok, result.report).toBe(true);
+        }
+      });
+    }
+  }
+
+  it('every benchmark sweep config is correct at an odd shape', async () => {
+    const gpu = await testGpu();
+    for (const config of MATMUL_SWEEP) {
+      for (const mode of MODES) {
+        const result = await checkMatmul(gpu, mode, 37, 41, 19, freshSeed(), { config });
+        expect(result.ok, result.report).toBe(true);
+      }
+    }
+  });
+
+  for (const mode of MODES) {
+    it(`matmul_${mode} is bit-identical across two runs`, async () => {
+      const gpu = await testGpu();
+      const [M, K, N] = [130, 72, 135];
+      const plan = { config: large, splits: 2 };
+      await prepareMatmul(gpu, [large]);
+      const { sizes } = matmulLayout(mode, M, K, N);
+      const rng = new Rng(freshSeed());
+      const a = uploadBuffer(gpu, 'a', randomArray(rng, sizes[1]));
+      const b = uploadBuffer(gpu, 'b', randomArray(rng, sizes[2]));
+      const outs = [createBuffer(gpu, 'out1', sizes[0] * 4), createBuffer(gpu, 'out2', sizes[0] * 4)];
+      for (const out of outs) await runDispatches(gpu, matmulDispatch(gpu, mode, out, a, b, M, K, N, plan));
+      const [first, second] = await Promise.all(outs.map((out) => readF32(gpu, out, sizes[0])));
+      expect(Buffer.from(first.buffer).equals(Buffer.from(second.buffer))).toBe(true);
+    });
+  }
+});
+
+describe('matmul references', () => {
+  it('backward references are the gradients of sum(y * r) (central finite differences)', () => {
+    const [M, K, N] = [5, 7, 3];
+    const rng = new Rng(freshSeed());
+    const x = Float64Array.from(randomArray(rng, M * K));
+    const w = Float64Array.from(randomArray(rng, N * K));
+    const r = Float64Array.from(randomArray(rng, M * N));
+    const loss = () => {
+      const y = new Float64Array(M * N);
+      matmulForward(y, x, w, M, K, N);
+      return y.reduce((sum, v, i) => sum + v * r[i], 0);
+    };
+    const dx = new Float64Array(M * K);
+    const dw = new Float64Array(N * K);
+    matmulBackwardInput(dx, r, w, M, K, N);
+    matmulBackwardWeight(dw, r, x, M, K, N);
+    const h = 1e-4;
+    for (const [param, grad] of [[x, dx], [w, dw]] as const) {
+      for (let i = 0; i < param.length; i++) {
+        const keep = param[i];
+        param[i] = keep + h;
+        const up = loss();
+        param[i] = keep - h;
+        const down = loss();
+        param[i] = keep;
+        expect(Math.abs((up - down) / (2 * h) - grad[i])).toBeLessThan(1e-8);
+      }
+    }
+  });
+
+  it('backward references overwrite their outputs', () => {
+    const dx = new Float64Array(4).fill(Number.NaN);
+    matmulBackwardInput(dx, [1, 2], [3, 4, 5, 6], 1, 2, 2);
+    expect([...dx.slice(0, 2)]).toEqual([1 * 3 + 2 * 5, 1 * 4 + 2 * 6]);
+  });
+});
+
+describe('matmul tile choice', () => {
+  it('every config is valid; big outputs get large tiles, long reductions over small outputs are split', () => {
+    for (const config of [...Object.values(MATMUL_CONFIGS), ...MATMUL_SWEEP]) validateMatmulConfig(config);
+    expect(matmulPlanFor(8192, 2304, 768)).toEqual({ config: large, splits: 1 });
+    expect(matmulPlanFor(7, 5, 13)).toEqual({ config: small, splits: 1 });
+    expect(matmulPlanFor(4096, 192, 64)).toEqual({ config: small, splits: 1 });
+    expect(matmulPlanFor(2304, 768, 8192)).toEqual({ config: large, splits: 3 });
+    expect(matmulPlanFor(192, 64, 4096).splits).toBeGreaterThan(8);
+  });
+});

@@ -1,0 +1,192 @@
+// GPU wrappers for shaders/matmul.wgsl. Same names and argument order as matmul.ref.ts (outputs, inputs,
+// sizes). Each wrapper plans its shape (matmulPlanFor: tile config, split reduction) and returns its
+// dispatches (one, or two with a split). Every pipeline is compiled up front by prepareMatmul (or from
+// matmulVariants), then dispatches are built.
+import code from '../../shaders/matmul.wgsl?raw';
+import type { Gpu } from '../gpu/adapter';
+import { createBuffer, packUniform } from '../gpu/buffers';
+import { grid1d, groups, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
+import type { KernelSource, Overrides } from '../gpu/pipelines';
+
+export const matmulForwardKernel: KernelSource = { name: 'matmul_forward', code, entryPoint: 'matmul_forward' };
+export const matmulBackwardInputKernel: KernelSource = { name: 'matmul_backward_input', code, entryPoint: 'matmul_backward_input' };
+export const matmulBackwardWeightKernel: KernelSource = { name: 'matmul_backward_weight', code, entryPoint: 'matmul_backward_weight' };
+export const matmulKernels: KernelSource[] = [matmulForwardKernel, matmulBackwardInputKernel, matmulBackwardWeightKernel];
+/** Adds the partial products of a split reduction in a fixed order (bindings: out, partials, sizes). */
+export const matmulReduceSplitsKernel: KernelSource = { name: 'matmul_reduce_splits', code, entryPoint: 'matmul_reduce_splits' };
+
+/** Tile shape (the shader's `override` constants): BM x BN outputs per workgroup, TM x TN per thread. */
+export interface MatmulConfig {
+  BM: number;
+  BN: number;
+  BK: number;
+  TM: number;
+  TN: number;
+  /** 2: double-buffered workgroup tiles (one barrier per slice); 1: single buffer (two barriers). */
+  NBUF: number;
+  /** 0 turns off the unchecked loads of slices inside the matrices (for A/B timing); default 1. */
+  INTERIOR?: number;
+}
+
+/** The configurations the wrappers choose from (timed on an H200 through Dawn, see matmul.bench.ts). */
+export const MATMUL_CONFIGS = {
+  large: { BM: 128, BN: 128, BK: 8, TM: 8, TN: 8, NBUF: 1 },
+  medium: { BM: 64, BN: 64, BK: 8, TM: 4, TN: 4, NBUF: 2 },
+  small: { BM: 32, BN: 32, BK: 8, TM: 4, TN: 4, NBUF: 2 },
+} satisfies Record<string, MatmulConfig>;
+
+/** A config and how many pieces the reduction is split into (1: none; else partials + matmul_reduce_splits). */
+export interface MatmulPlan {
+  config: MatmulConfig;
+  splits: number;
+}
+
+/** Workgroups a grid should have to fill a big GPU (about two per multiprocessor). */
+const FILL_WORKGROUPS = 256;
+/** Reductions at least this long may be split, into pieces of at least MIN_SPLIT_R. */
+const SPLIT_FROM_R = 1024;
+const MIN_SPLIT_R = 128;
+const MAX_SPLITS = 64;
+
+export function matmulOverrides(config: MatmulConfig): Overrides {
+  return { ...config };
+}
+
+export function matmulThreads(config: MatmulConfig): number {
+  return (config.BM / config.TM) * (config.BN / config.TN);
+}
+
+/** Checks what the shader assumes of its overrides; throws with the config named. */
+export function validateMatmulConfig(config: MatmulConfig): void {
+  const { BM, BN, BK, TM, TN, NBUF } = config;
+  const threads = matmulThreads(config);
+  const fail = (why: string) => new Error(`matmul config ${JSON.stringify(config)}: ${why}`);
+  if (TM % 4 || TN % 4 || TM > 16 || TN > 16 || TM * TN > 256) throw fail('TM, TN must be multiples of 4, at most 16');
+  if (BM % TM || BN % TN) throw fail('BM, BN must be multiples of TM, TN');
+  if ((BM * BK) % threads || (BN * BK) % threads) throw fail('BM*BK and BN*BK must be multiples of the thread count');
+  if ((BM * BK) / threads > 16 || (BN * BK) / threads > 16) throw fail('at most 16 loads per thread per slice');
+  if (NBUF !== 1 && NBUF !== 2) throw fail('NBUF must be 1 or 2');
+}
+
+/** Bytes of workgroup memory a config uses (must fit maxComputeWorkgroupStorageSize). */
+export function matmulSharedBytes({ BM, BN, BK, NBUF }: MatmulConfig): number {
+  return NBUF * BK * (BM + 4 + BN + 4) * 4;
+}
+
+/** Every (kernel, overrides) pair the wrappers may dispatch: what must be prepared before use. */
+export function matmulVariants(configs: MatmulConfig[] = Object.values(MATMUL_CONFIGS)): { kernel: KernelSource; overrides: Overrides }[] {
+  return [
+    ...matmulKernels.flatMap((kernel) => configs.map((c) => ({ kernel, overrides: matmulOverrides(c) }))),
+    { kernel: matmulReduceSplitsKernel, overrides: {} },
+  ];
+}
+
+/** Compiles every matmul pipeline the wrappers may use (or those of the given configs). */
+export async function prepareMatmul(gpu: Gpu, configs: MatmulConfig[] = Object.values(MATMUL_CONFIGS)): Promise<void> {
+  const limit = gpu.adapter.limits.maxComputeWorkgroupStorageSize;
+  for (const config of configs) {
+    validateMatmulConfig(config);
+    if (matmulSharedBytes(config) > limit) throw new Error(`matmul config ${JSON.stringify(config)}: ${matmulSharedBytes(config)} bytes of workgroup memory, the device allows ${limit}`);
+  }
+  await Promise.all(matmulVariants(configs).map(({ kernel, overrides }) => gpu.pipelines.prepare(kernel, overrides)));
+}
+
+function tiles(config: MatmulConfig, P: number, Q: number): number {
+  return groups(P, config.BM) * groups(Q, config.BN);
+}
+
+/** Splits that bring a grid of `config` tiles up to FILL_WORKGROUPS, for reductions of SPLIT_FROM_R or more. */
+export function matmulSplitsFor(config: MatmulConfig, P: number, Q: number, R: number): number {
+  if (R < SPLIT_FROM_R) return 1;
+  const wanted = Math.ceil(FILL_WORKGROUPS / Math.max(1, tiles(config, P, Q)));
+  return Math.max(1, Math.min(wanted, Math.floor(R / MIN_SPLIT_R), MAX_SPLITS));
+}
+
+/**
+ * The plan for an output of P x Q summing over R: large tiles when they fill the GPU; else, for long
+ * reductions, the largest tile with at least 16 workgroups and a split reduction; else smaller tiles.
+ */
+export function matmulPlanFor(P: number, Q: number, R: number): MatmulPlan {
+  const { large, medium, small } = MATMUL_CONFIGS;
+  if (tiles(large, P, Q) >= FILL_WORKGROUPS) return { config: large, splits: 1 };
+  if (R >= SPLIT_FROM_R) {
+    const config = [large, medium].find((c) => tiles(c, P, Q) >= 16) ?? small;
+    return { config, splits: matmulSplitsFor(config, P, Q, R) };
+  }
+  return { config: tiles(medium, P, Q) >= FILL_WORKGROUPS ? medium : small, splits: 1 };
+}
+
+type Mode = 'forward' | 'backward_input' | 'backward_weight';
+
+const KERNEL_OF: Record<Mode, KernelSource> = {
+  forward: matmulForwardKernel,
+  backward_input: matmulBackwardInputKernel,
+  backward_weight: matmulBackwardWeightKernel,
+};
+
+/** Output (P x Q) and reduction length R of each product: y (M,N) over K, dx (M,K) over N, dw (N,K) over M. */
+export function matmulDims(mode: Mode, M: number, K: number, N: number): { P: number; Q: number; R: number } {
+  if (mode === 'forward') return { P: M, Q: N, R: K };
+  if (mode === 'backward_input') return { P: M, Q: K, R: N };
+  return { P: N, Q: K, R: M };
+}
+
+/**
+ * The dispatches of one product in any layout, with the shape's plan or parts of one given (tests, sweeps).
+ * A split plan allocates its partials buffer here, once: it lives as long as the returned dispatches.
+ */
+export function matmulDispatch(
+  gpu: Gpu,
+  mode: Mode,
+  out: GpuTensor,
+  a: GpuTensor,
+  b: GpuTensor,
+  M: number,
+  K: number,
+  N: number,
+  plan: Partial<MatmulPlan> = {},
+): Dispatch[] {
+  for (const [name, v] of Object.entries({ M, K, N })) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`matmul_${mode}: ${name}=${v} must be a non-negative integer`);
+  }
+  const { P, Q, R } = matmulDims(mode, M, K, N);
+  const auto = matmulPlanFor(P, Q, R);
+  const config = plan.config ?? auto.config;
+  const splits = plan.splits ?? (plan.config ? matmulSplitsFor(config, P, Q, R) : auto.splits);
+  const chunk = Math.max(config.BK, Math.ceil(R / splits / config.BK) * config.BK);
+  const label = `matmul_${mode}`;
+  const partials = splits > 1 ? createBuffer(gpu, `${label}:partials`, splits * P * Q * 4) : undefined;
+  const product = makeDispatch(gpu, {
+    kernel: KERNEL_OF[mode],
+    overrides: matmulOverrides(config),
+    buffers: [partials ?? out, a, b],
+    uniform: packUniform([M, K, N, chunk]),
+    workgroups: [groups(Q, config.BN), groups(P, config.BM), splits],
+  });
+  if (!partials) return [product];
+  const reduce = makeDispatch(gpu, {
+    kernel: matmulReduceSplitsKernel,
+    buffers: [out, partials],
+    uniform: packUniform([P * Q, splits]),
+    workgroups: grid1d(gpu, P * Q, 256),
+    label: `${label}:reduce_splits`,
+  });
+  return [product, reduce];
+}
+
+/** y (M,N) = x (M,K) · w (N,K)^T. */
+export function matmulForward(gpu: Gpu, y: GpuTensor, x: GpuTensor, w: GpuTensor, M: number, K: number, N: number): Dispatch[] {
+  return matmulDispatch(gpu, 'forward', y, x, w, M, K, N);
+}
+
+/** dx (M,K) = dy (M,N) · w (N,K), overwriting dx. */
+export function matmulBackwardInput(gpu: Gpu, dx: GpuTensor, dy: GpuTensor, w: GpuTensor, M: number, K: number, N: number): Dispatch[] {
+  return matmulDispatch(gpu, 'backward_input', dx, dy, w, M, K, N);
+}
+
+/** dw (N,K) = dy (M,N)^T · x (M,K), overwriting dw. Long reductions over tokens (M) are split. */
+export function matmulBackwardWeight(gpu: Gpu, dw: GpuTensor, dy: GpuTensor, x: GpuTensor, M: number, K: number, N: number): Dispatch[] {
+  return matmulDispatch(gpu, 'backward_weight', dw, dy, x, M, K, N);
+}
+
+export type MatmulMode = Mode;

@@ -1,0 +1,38 @@
+// Vite build for Node entry points (benchmarks, command-line tools): `vite build -c vite.cli.config.ts` writes
+// dist-cli/<name>.mjs, one self-contained ES module per entry (shaders inlined through `?raw`, npm packages
+// bundled) except `webgpu` (native Dawn binary) and Node builtins, so a bundle runs wherever Node and the
+// `webgpu` package are (e.g. a bare GPU server, see docs/webgpu-runtime.md). Every src/cli/*.ts is an entry.
+import { existsSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'vite';
+
+const cliEntries = Object.fromEntries(
+  (existsSync('src/cli') ? readdirSync('src/cli') : [])
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+    .map((f) => [f.replace(/\.ts$/, ''), `src/cli/${f}`]),
+);
+
+export const entries: Record<string, string> = {
+  kernels: 'bench/kernels.ts',
+  train: 'bench/train.ts',
+  ...cliEntries,
+};
+
+const external = ['webgpu', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default defineConfig({
+  publicDir: false,
+  ssr: { noExternal: true, external: ['webgpu'] },
+  build: {
+    ssr: true,
+    target: 'node20',
+    outDir: 'dist-cli',
+    emptyOutDir: true,
+    sourcemap: true,
+    rollupOptions: {
+      input: entries,
+      external,
+      output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
+    },
+  },
+});
