@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     const tokens = steps * train.B * model.T;
     const row = {
       preset: name,
+      model,
+      peakLr: train.peakLr,
       params: paramCount(model),
       B: train.B,
       T: model.T,

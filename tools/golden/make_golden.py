@@ -54,7 +54,7 @@ def rope(x, theta):
     inv_freq = theta ** (-torch.arange(0, HS, 2, dtype=torch.float64) / HS)
     angle = torch.arange(T, dtype=torch.float64)[:, None] * inv_freq[None, :]  # (T, HS/2)
     emb = torch.cat([angle, angle], dim=-1)
-    return x * emb.cos() + rotate_half(x) * emb.sin()
+    return x * emb.cos().to(x.dtype) + rotate_half(x) * emb.sin().to(x.dtype)  # angles in float64, as the engine's table
 
 
 def causal_attention(q, k, v):
