@@ -2,10 +2,12 @@
 import { create } from 'zustand';
 import { createCorpusSlice, type CorpusSlice } from './corpusSlice';
 import { createGpuSlice, type GpuSlice } from './gpuSlice';
+import { createLabSlice, type LabSlice } from './labSlice';
 
-export type LabState = GpuSlice & CorpusSlice;
+export type LabState = GpuSlice & CorpusSlice & LabSlice;
 
 export const useLab = create<LabState>()((...args) => ({
   ...createGpuSlice(...args),
   ...createCorpusSlice(...args),
+  ...createLabSlice(...args),
 }));

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { csvField, exportCsvTables, exportFileName, exportResultsJson, importResultsJson, ImportError, plasticityCsv, runsCsv, toCsv } from './exportImport';
+import { makeResults } from './persist/fixture';
+import { parseResults, resultsToJson } from './results';
+import { defaultSweep } from './sweep';
+
+/** RFC 4180 reader (test only): quoted fields, doubled quotes, CRLF rows. */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  const endField = () => {
+    row.push(field);
+    field = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (quoted) field += c;
+    else if (c === ',') endField();
+    else if (c === '\r' && text[i + 1] === '\n') {
+      endField();
+      rows.push(row);
+      row = [];
+      i++;
+    } else field += c;
+  }
+  return rows;
+}
+
+describe('results JSON export and import', () => {
+  const results = makeResults(defaultSweep('lab'), 9);
+
+  it('round-trips: what is exported imports again (non-finite numbers as null)', () => {
+    const text = exportResultsJson(results);
+    expect(importResultsJson(text, 'r.json')).toEqual(parseResults(JSON.parse(resultsToJson(results))));
+    expect(exportFileName(results, '.json')).toBe('plasticity-lab-lab-2026-11-26.json');
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['empty file', '  ', /x\.json is empty/],
+    ['not JSON', '{"kind": ', /x\.json is not JSON/],
+    ['not an object', '[1, 2]', /expected a JSON object/],
+    ['another kind of file', '{"kind": "other"}', /not a Plasticity Lab results file \(kind: "other"\)/],
+    ['a sweep definition', JSON.stringify(defaultSweep()), /kind: missing; it looks like a sweep definition/],
+  ];
+  it.each(bad)('%s gives a clear error', (_name, text, message) => {
+    expect(() => importResultsJson(text, 'x.json')).toThrow(ImportError);
+    expect(() => importResultsJson(text, 'x.json')).toThrow(message);
+  });
+
+  it('a bad field is named by its path', () => {
+    const doc = JSON.parse(exportResultsJson(results));
+    doc.runs[3].finetunes[1].score.metric = 'percent';
+    doc.sweep.lambdas = [0, -1];
+    const attempt = () => importResultsJson(JSON.stringify(doc), 'upload.json');
+    expect(attempt).toThrow(/upload\.json is not a valid Plasticity Lab results file/);
+    expect(attempt).toThrow(/runs\.3\.finetunes\.1\.score\.metric/);
+    expect(attempt).toThrow(/sweep\.lambdas\.1/);
+  });
+});
+
+describe('CSV tables', () => {
+  const results = makeResults(defaultSweep('lab'), 9);
+
+  it('fields with commas, quotes, line breaks are quoted; formulas are defused; missing numbers are empty', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField(-1.5)).toBe('-1.5');
+    expect([csvField(NaN), csvField(Infinity), csvField(null), csvField(undefined)]).toEqual(['', '', '', '']);
+    expect(toCsv(['a', 'b'], [[1, 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
+  });
+
+  it('runs: one row per run, every row as wide as the header, awkward text survives a CSV reader', () => {
+    const tricky = { ...results, runs: results.runs.map((r, i) => (i === 2 ? { ...r, status: 'failed' as const, error: 'loss "exploded", step 3\r\nat lr 0.003' } : r)) };
+    const rows = readCsv(runsCsv(tricky));
+    expect(rows).toHaveLength(1 + 15);
+    expect(new Set(rows.map((r) => r.length)).size).toBe(1);
+    const header = rows[0];
+    expect(header.slice(0, 3)).toEqual(['run', 'lambda', 'seed']);
+    expect(header).toContain('ADD-R_score');
+    expect(rows[3][header.indexOf('error')]).toBe('loss "exploded", step 3\r\nat lr 0.003');
+    expect(rows[1][header.indexOf('tau_over_T')]).toBe(''); // Infinity at lambda 0
+    expect(Number(rows[1][header.indexOf('val_bpc')])).toBe(results.runs[0].base!.valBitsPerChar);
+  });
+
+  it('plasticity: per lambda and quantity, summarized across the 3 seeds', () => {
+    const rows = readCsv(plasticityCsv(results));
+    const header = rows[0];
+    expect(header).toEqual(['lambda', 'quantity', 'task', 'metric', 'n', 'mean', 'std', 'ci95_lo', 'ci95_hi']);
+    // 5 lambdas x (base bpc, gap, 4 tasks x (score, gain), answer NLL for the 2 exact-match tasks)
+    expect(rows).toHaveLength(1 + 5 * (2 + 4 * 2 + 2));
+    const row = rows.find((r) => r[0] === '0.3' && r[1] === 'score' && r[2] === 'KV')!;
+    const values = results.runs.filter((r) => r.lambda === 0.3).map((r) => r.finetunes.find((f) => f.task === 'KV')!.score.value!);
+    expect(row[4]).toBe('3');
+    expect(Number(row[5])).toBeCloseTo(values.reduce((a, b) => a + b) / 3, 12);
+    expect(Number(row[7])).toBeLessThan(Number(row[5]));
+  });
+
+  it('probes and spectra: one row per probe and per head', () => {
+    const tables = exportCsvTables(results);
+    expect(Object.keys(tables)).toEqual(['runs', 'plasticity', 'probes', 'spectra']);
+    expect(readCsv(tables.probes)).toHaveLength(1 + 15 * 2 * 3 * 2); // probes x (embeddings + 2 layers) x poolings
+    const spectra = readCsv(tables.spectra);
+    expect(spectra).toHaveLength(1 + 15 * 2 * 4); // layers x heads
+    expect(spectra[0]).toContain('qk_pseudo_rank2');
+  });
+});

@@ -1,0 +1,106 @@
+// The lab slice's data and its pure updates (no zustand here, so they test without a store): single-run
+// settings, notices, the shared view, live metric series streamed from the worker, and run upserts.
+import { z } from 'zod';
+import { downsample, type Results, type RunResult, type Series } from '../lab/results';
+import type { TaskName } from '../lab/sweep';
+
+/** The "Train" button: one pretraining run at one lambda and seed. */
+export const SingleRunSchema = z
+  .object({
+    lambda: z.number().finite().min(0).max(100),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+  })
+  .strict();
+export type SingleRunSettings = z.infer<typeof SingleRunSchema>;
+export const DEFAULT_SINGLE_RUN: SingleRunSettings = { lambda: 0.1, seed: 0 };
+
+export type NoticeKind = 'error' | 'warning' | 'info';
+/** One message for the user: bad input (URL, file), storage trouble, or what just happened. */
+export interface Notice {
+  kind: NoticeKind;
+  message: string;
+}
+
+/** Results opened from a share URL: shown read-only, next to (never instead of) the user's own results. */
+export interface SharedView {
+  results: Results;
+  /** The sharer's adapter, as their results recorded it. */
+  device: string;
+  /** When the link was made (ISO 8601). */
+  date: string;
+}
+
+/** Names of live series, one convention for the worker and the charts. */
+export const LIVE_SERIES = {
+  pretrainLoss: 'pretrain.loss',
+  pretrainValBitsPerChar: 'pretrain.valBitsPerChar',
+  finetuneLoss: (task: TaskName) => `finetune.${task}.loss`,
+  finetuneScore: (task: TaskName) => `finetune.${task}.score`,
+} as const;
+
+/** Where a run stands, as the worker reports it with each batch. */
+export interface RunProgress {
+  /** 'pretrain', 'measure', 'finetune.ADD-R', ... */
+  phase: string;
+  step: number;
+  steps: number;
+  /** Throughput over the last chunk (the runs table shows it). */
+  tokensPerSecond?: number;
+}
+
+/** A batch of points from the worker: for one run, new points to append to some of its live series. */
+export interface MetricBatch {
+  runId: string;
+  series: Record<string, Series>;
+  progress?: RunProgress;
+}
+
+/** What a training run has streamed so far (cleared when the run's final result arrives). */
+export interface LiveRun {
+  series: Record<string, Series>;
+  progress?: RunProgress;
+}
+
+/** A live series is thinned to this many points once it holds twice as many (charts stay cheap). */
+export const LIVE_POINTS = 1024;
+
+function appendSeries(into: Series | undefined, points: Series): Series {
+  if (!into) return points.x.length > 2 * LIVE_POINTS ? downsample(points, LIVE_POINTS) : points;
+  const merged = { x: into.x.concat(points.x), y: into.y.concat(points.y) };
+  return merged.x.length > 2 * LIVE_POINTS ? downsample(merged, LIVE_POINTS) : merged;
+}
+
+/** Merges batches into the live series; untouched runs and series keep their identity (narrow selectors). */
+export function mergeMetricBatches(live: Record<string, LiveRun>, batches: readonly MetricBatch[]): Record<string, LiveRun> {
+  const next = { ...live };
+  for (const batch of batches) {
+    const run = next[batch.runId] ?? { series: {} };
+    const series = { ...run.series };
+    for (const [name, points] of Object.entries(batch.series)) {
+      if (points.x.length !== points.y.length) continue; // a malformed batch must not corrupt the chart
+      series[name] = appendSeries(series[name], points);
+    }
+    next[batch.runId] = { series, progress: batch.progress ?? run.progress };
+  }
+  return next;
+}
+
+export const TERMINAL_STATUSES: ReadonlySet<RunResult['status']> = new Set(['done', 'diverged', 'failed']);
+
+/** The results with `run` replacing the run of the same id (or added at the end); other runs keep identity. */
+export function upsertRunIn(results: Results, run: RunResult, now = new Date()): Results {
+  const index = results.runs.findIndex((r) => r.id === run.id);
+  const runs = index < 0 ? [...results.runs, run] : results.runs.map((r, i) => (i === index ? run : r));
+  return { ...results, runs, updatedAt: now.toISOString() };
+}
+
+/** Keeps only the ids that name runs of the results (a selection must not point at nothing). */
+export function keepKnownRuns(selected: readonly string[], results: Results | undefined): string[] {
+  const known = new Set(results?.runs.map((r) => r.id) ?? []);
+  return selected.filter((id) => known.has(id));
+}
+
+/** The message of anything thrown: Error or not. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

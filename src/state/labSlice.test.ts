@@ -1,0 +1,154 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { createStore } from 'zustand/vanilla';
+import { exportResultsJson } from '../lab/exportImport';
+import { openIndexedDbStore } from '../lab/persist';
+import { makeResults } from '../lab/persist/fixture';
+import { parseResults, resultsToJson, type Results } from '../lab/results';
+import { defaultSweep } from '../lab/sweep';
+import { DEFAULT_SINGLE_RUN, LIVE_POINTS, LIVE_SERIES, type MetricBatch } from './labModel';
+import { createLabSlice, selectViewedResults, type LabSlice } from './labSlice';
+
+const newStore = () => createStore<LabSlice>()(createLabSlice);
+const results = (): Results => parseResults(JSON.parse(resultsToJson(makeResults(defaultSweep('lab'), 2))));
+const points = (from: number, n: number) => ({ x: Array.from({ length: n }, (_, i) => from + i), y: Array.from({ length: n }, (_, i) => 5 - (from + i) / 1000) });
+
+describe('lab slice', () => {
+  it('starts from the default sweep with no results, selection or notice (no URL in Node)', () => {
+    const s = newStore().getState();
+    expect(s.sweep).toEqual(defaultSweep('lab'));
+    expect(s.singleRun).toEqual(DEFAULT_SINGLE_RUN);
+    expect([s.results, s.shared, s.notice, s.selectedRunIds, s.live]).toEqual([undefined, undefined, undefined, [], {}]);
+  });
+
+  it('sweep and single-run edits are validated; a bad one keeps the old value and says why', () => {
+    const store = newStore();
+    expect(store.getState().setSweep({ ...defaultSweep('lab'), lambdas: [0, 0.5] })).toBe(true);
+    expect(store.getState().sweep.lambdas).toEqual([0, 0.5]);
+    expect(store.getState().setSweep({ ...defaultSweep('lab'), seeds: [1, 1] })).toBe(false);
+    expect(store.getState().sweep.lambdas).toEqual([0, 0.5]);
+    expect(store.getState().notice).toEqual({ kind: 'error', message: expect.stringMatching(/seeds: seeds must be distinct/) });
+    expect(store.getState().setSingleRun({ lambda: 1.5 })).toBe(true);
+    expect(store.getState().setSingleRun({ seed: -1 })).toBe(false);
+    expect(store.getState().singleRun).toEqual({ lambda: 1.5, seed: 0 });
+    store.getState().resetSweep('tiny');
+    expect(store.getState().sweep).toEqual(defaultSweep('tiny'));
+  });
+
+  it('metric batches: one store update per call, other runs untouched, long series thinned', () => {
+    const store = newStore();
+    store.getState().appendMetrics({ runId: 'wd0-s0', series: { [LIVE_SERIES.pretrainLoss]: points(0, 10) } });
+    const before = store.getState().live['wd0-s0'];
+    let updates = 0;
+    const unsubscribe = store.subscribe(() => updates++);
+    const batches: MetricBatch[] = [
+      { runId: 'wd0.1-s0', series: { [LIVE_SERIES.pretrainLoss]: points(0, 100) }, progress: { phase: 'pretrain', step: 100, steps: 3965 } },
+      { runId: 'wd0.1-s0', series: { [LIVE_SERIES.pretrainLoss]: points(100, 100), [LIVE_SERIES.pretrainValBitsPerChar]: { x: [200], y: [2.5] } } },
+      { runId: 'wd0.3-s0', series: { [LIVE_SERIES.finetuneLoss('KV')]: { x: [1, 2], y: [1] } } }, // malformed: skipped
+    ];
+    store.getState().appendMetrics(batches);
+    unsubscribe();
+    expect(updates).toBe(1);
+    const { live } = store.getState();
+    expect(live['wd0-s0']).toBe(before);
+    expect(live['wd0.1-s0'].series['pretrain.loss'].x).toHaveLength(200);
+    expect(live['wd0.1-s0'].progress).toEqual({ phase: 'pretrain', step: 100, steps: 3965 });
+    expect(live['wd0.3-s0'].series).toEqual({});
+    for (let k = 0; k < 30; k++) store.getState().appendMetrics({ runId: 'wd0-s0', series: { 'pretrain.loss': points(10 + 100 * k, 100) } });
+    const loss = store.getState().live['wd0-s0'].series['pretrain.loss'];
+    expect(loss.x.length).toBeLessThanOrEqual(2 * LIVE_POINTS);
+    expect([loss.x[0], loss.x.at(-1)]).toEqual([0, 3009]);
+  });
+
+  it('run results replace their run, clear its live series when final, and keep other runs identical', () => {
+    const store = newStore();
+    const doc = results();
+    store.getState().upsertRun(doc.runs[0]);
+    expect(store.getState().notice?.message).toMatch(/no sweep open/);
+    store.getState().loadResults(doc, 'sweep-1');
+    store.getState().appendMetrics({ runId: doc.runs[1].id, series: { 'pretrain.loss': points(0, 5) } });
+    store.getState().upsertRun({ ...doc.runs[1], status: 'finetuning' });
+    expect(store.getState().live[doc.runs[1].id]).toBeDefined(); // still training
+    store.getState().upsertRun({ ...doc.runs[1], status: 'done' });
+    const after = store.getState().results!;
+    expect(store.getState().live[doc.runs[1].id]).toBeUndefined();
+    expect(after.runs[0]).toBe(doc.runs[0]);
+    expect(after.runs).toHaveLength(15);
+    expect(store.getState().sweepId).toBe('sweep-1');
+  });
+
+  it('selection toggles and forgets runs the next results lack', () => {
+    const store = newStore();
+    const doc = results();
+    store.getState().loadResults(doc);
+    store.getState().toggleRunSelected('wd0-s0');
+    store.getState().toggleRunSelected('wd1-s1');
+    store.getState().toggleRunSelected('wd0-s0');
+    expect(store.getState().selectedRunIds).toEqual(['wd1-s1']);
+    store.getState().setSelectedRuns(['wd1-s1', 'wd3-s2', 'wd3-s2']);
+    expect(store.getState().selectedRunIds).toEqual(['wd1-s1', 'wd3-s2']);
+    store.getState().loadResults({ ...doc, runs: doc.runs.filter((r) => r.id !== 'wd3-s2') });
+    expect(store.getState().selectedRunIds).toEqual(['wd1-s1']);
+  });
+
+  it('share links: shareUrl then applyUrl opens the shared view beside own results; a bad link says why', () => {
+    const store = newStore();
+    const doc = results();
+    store.getState().loadResults(doc);
+    store.getState().setSweep({ ...doc.sweep, lambdas: [0, 10] }); // edited after running: the link carries the results' sweep
+    const url = store.getState().shareUrl('https://lab.example/', new Date('2026-12-01T00:00:00Z'));
+    const other = newStore();
+    other.getState().applyUrl(url);
+    const s = other.getState();
+    expect(s.notice).toBeUndefined();
+    expect(s.sweep).toEqual(doc.sweep);
+    expect(s.shared).toMatchObject({ device: doc.device.adapter, date: '2026-12-01T00:00:00.000Z' });
+    expect(selectViewedResults(s)?.runs).toHaveLength(15);
+    other.getState().leaveShared();
+    expect(selectViewedResults(other.getState())).toBeUndefined();
+    other.getState().applyUrl('https://lab.example/?v=1&wd=zero');
+    expect(other.getState().notice).toEqual({ kind: 'error', message: expect.stringMatching(/wd: "zero" is not a number.*default sweep/) });
+    expect(other.getState().sweep).toEqual(defaultSweep('lab'));
+  });
+
+  it('import: a good file is shown, a bad one names the field; CSV tables of what is shown', () => {
+    const store = newStore();
+    const doc = results();
+    const bad = JSON.parse(exportResultsJson(doc));
+    bad.runs[0].seed = 'one';
+    expect(store.getState().importResultsText(JSON.stringify(bad), 'bad.json')).toBe(false);
+    expect(store.getState().notice?.message).toMatch(/bad\.json[\s\S]*runs\.0\.seed/);
+    expect(store.getState().csvTables()).toEqual({});
+    expect(store.getState().importResultsText(exportResultsJson(doc), 'good.json')).toBe(true);
+    expect(store.getState().results).toEqual(doc);
+    expect(store.getState().notice).toEqual({ kind: 'info', message: 'Imported good.json: 15 runs of "lab: weight decay sweep".' });
+    expect(store.getState().csvTables().runs?.split('\r\n')).toHaveLength(17);
+  });
+
+  it('storage: restores the newest sweep, reports unreadable records, deletes', async () => {
+    const persist = await openIndexedDbStore({ name: 'slice-test' });
+    const doc = results();
+    await persist.saveSweep('old', { ...doc, updatedAt: '2026-01-01T00:00:00.000Z' });
+    await persist.saveSweep('new', { ...doc, runs: doc.runs.slice(0, 4), updatedAt: '2026-12-01T00:00:00.000Z' });
+    const store = newStore();
+    await store.getState().restoreSaved(persist);
+    let s = store.getState();
+    expect(s.storageStatus).toBe('ready');
+    expect(s.storedSweeps.map((x) => [x.sweepId, x.finished])).toEqual([['new', false], ['old', true]]);
+    expect([s.sweepId, s.results?.runs.length]).toEqual(['new', 4]);
+    store.getState().openSaved('old');
+    expect(store.getState().sweepId).toBe('old');
+    await store.getState().deleteSaved('old', persist);
+    s = store.getState();
+    expect([s.results, s.sweepId, s.storedSweeps.map((x) => x.sweepId)]).toEqual([undefined, undefined, ['new']]);
+    const corrupt = { ...persist, loadAll: async () => ({ sweeps: [], problems: [{ sweepId: 'x', message: 'stored sweep x is corrupt and was skipped (header.kind: ...)' }] }) };
+    await store.getState().restoreSaved(corrupt);
+    expect(store.getState().notice).toEqual({ kind: 'warning', message: expect.stringMatching(/could not be read.*stored sweep x is corrupt/) });
+    expect(store.getState().storageProblems.map((p) => p.sweepId)).toEqual(['x']);
+    const broken = { ...persist, loadAll: () => Promise.reject(new Error('browser storage is unavailable (denied)')) };
+    await store.getState().restoreSaved(broken);
+    expect(store.getState().storageStatus).toBe('unavailable');
+    expect(store.getState().notice?.message).toMatch(/unavailable/);
+    persist.close();
+  });
+});

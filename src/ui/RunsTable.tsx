@@ -1,0 +1,117 @@
+// The runs of the current sweep: status, lambda, seed, phase, step, throughput, key metrics and device,
+// with checkboxes that pick runs to compare (the curve charts show the picked runs).
+import { memo } from 'react';
+import type { TaskName } from '../lab/sweep';
+import type { RunRow } from './charts/runRows';
+import { formatLambda, formatNumber } from './controls/sweepEdit';
+
+export interface RunsTableProps {
+  /** runRows(results, live).rows */
+  rows: readonly RunRow[];
+  /** Task columns, in order (runRows(...).tasks). */
+  tasks: readonly TaskName[];
+  /** Ids of the runs picked for comparison. */
+  selected: readonly string[];
+  onSelectionChange: (ids: string[]) => void;
+}
+
+const STATUS_CLASS: Record<RunRow['status'], string> = {
+  pending: 'pending',
+  pretraining: 'running',
+  measuring: 'running',
+  finetuning: 'running',
+  done: 'done',
+  diverged: 'bad',
+  failed: 'bad',
+};
+
+function stepText(r: RunRow): string {
+  if (r.step === null) return '—';
+  return r.totalSteps && r.step < r.totalSteps ? `${r.step.toLocaleString('en-US')} / ${r.totalSteps.toLocaleString('en-US')}` : r.step.toLocaleString('en-US');
+}
+
+function scoreText(cell: RunRow['scores'][TaskName]): string {
+  if (!cell) return '';
+  if (cell.status !== 'done' || cell.value === null) return cell.status;
+  return cell.unit === '%' ? `${cell.value.toFixed(1)}%` : cell.value.toFixed(3);
+}
+
+function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTableProps) {
+  const picked = new Set(selected);
+  const toggle = (id: string, on: boolean) => onSelectionChange(rows.map((r) => r.id).filter((x) => (x === id ? on : picked.has(x))));
+  const all = rows.length > 0 && rows.every((r) => picked.has(r.id));
+  return (
+    <section className="panel runs-panel" aria-labelledby="runs-title" data-testid="runs-table">
+      <h2 id="runs-title">Runs</h2>
+      {rows.length === 0 ? (
+        <p className="chart-empty">No runs yet: press Train for one λ or Sweep for the grid. Each run pretrains, measures the base model, then fine-tunes on every task.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="runs">
+            <thead>
+              <tr>
+                <th>
+                  <input type="checkbox" aria-label="Compare all runs" checked={all} onChange={(e) => onSelectionChange(e.target.checked ? rows.map((r) => r.id) : [])} />
+                </th>
+                <th>status</th>
+                <th className="num">λ</th>
+                <th className="num">seed</th>
+                <th>phase</th>
+                <th className="num">step</th>
+                <th className="num">tokens/s</th>
+                <th className="num" title="Base model validation bits per character (lower is better)">val bpc</th>
+                {tasks.map((t) => (
+                  <th key={t} className="num" title={t === 'DOMAIN' ? 'bits/char after fine-tuning (lower is better)' : 'score after fine-tuning'}>
+                    {t}
+                  </th>
+                ))}
+                <th>device</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id} data-run-id={r.id} data-status={r.status} className={picked.has(r.id) ? 'picked' : undefined}>
+                  <td>
+                    <input type="checkbox" aria-label={`Compare run λ ${formatLambda(r.lambda)} seed ${r.seed}`} checked={picked.has(r.id)} onChange={(e) => toggle(r.id, e.target.checked)} />
+                  </td>
+                  <td>
+                    <span className={`status ${STATUS_CLASS[r.status]}`} title={r.error}>
+                      {r.status}
+                    </span>
+                  </td>
+                  <td className="num">
+                    <span className="swatch" style={{ background: r.color }} />
+                    {formatLambda(r.lambda)}
+                  </td>
+                  <td className="num">{r.seed}</td>
+                  <td>{r.phase}</td>
+                  <td className="num">{stepText(r)}</td>
+                  <td className="num">{r.tokensPerSecond === null ? '—' : Math.round(r.tokensPerSecond).toLocaleString('en-US')}</td>
+                  <td className="num">{r.valBpc === null ? '—' : formatNumber(r.valBpc, 4)}</td>
+                  {tasks.map((t) => (
+                    <td key={t} className="num">
+                      {scoreText(r.scores[t])}
+                    </td>
+                  ))}
+                  <td className="device" title={r.device}>
+                    {r.device}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {selected.length ? (
+        <p className="runs-note">
+          Comparing {selected.length} run{selected.length === 1 ? '' : 's'} in the curve charts.{' '}
+          <button type="button" className="linklike" onClick={() => onSelectionChange([])}>
+            Show all
+          </button>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+export const RunsTable = memo(RunsTableImpl);

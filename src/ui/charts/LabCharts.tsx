@@ -1,0 +1,71 @@
+// Every results chart, derived from one Results document. Each chart's data is derived in a memo and kept
+// by content (useStable), so a batch of new loss points re-renders the loss chart and not the mechanism
+// panels; the charts themselves are memo components that re-render only when their data changes.
+import { useMemo } from 'react';
+import type { Results } from '../../lab/results';
+import { PRESETS } from '../../model/config';
+import { chartLambdas, lambdaAxis, lossCurves, plasticityData, weightNormCurves, type LiveSeries } from './data';
+import { LossChart, WeightNormChart } from './LossChart';
+import { probeData, rankData, scalarData } from './mechanismData';
+import { PlasticityChart } from './PlasticityChart';
+import { ProbeChart } from './ProbeChart';
+import { RankChart } from './RankChart';
+import { ScalarChart } from './ScalarChart';
+
+export interface LabChartsProps {
+  results: Results | null;
+  /** Runs picked in the runs table: the per-run curves (loss, weight norms) show only these; all when empty. */
+  compareRunIds?: readonly string[];
+  /** Live series of runs in flight (the lab slice's `live`): loss curves draw them until final curves arrive. */
+  live?: LiveSeries;
+  /** Points per curve after downsampling. */
+  maxPoints?: number;
+}
+
+/** Keeps the previous value while its JSON is unchanged, so memo'd charts skip re-rendering. */
+export function useStable<T>(value: T): T {
+  const signature = JSON.stringify(value);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on content on purpose
+  return useMemo(() => value, [signature]);
+}
+
+const NO_RUNS: Results['runs'] = [];
+const NO_LIVE: LiveSeries = {};
+
+export function LabCharts({ results, compareRunIds = [], live = NO_LIVE, maxPoints = 300 }: LabChartsProps) {
+  const runs = results?.runs ?? NO_RUNS;
+  const lambdaKey = results ? chartLambdas(results).join(',') : '';
+  const axis = useMemo(() => lambdaAxis(lambdaKey ? lambdaKey.split(',').map(Number) : []), [lambdaKey]);
+  const compareKey = compareRunIds.join('\n');
+  const curveRuns = useMemo(() => {
+    const ids = new Set(compareKey ? compareKey.split('\n') : []);
+    return ids.size ? runs.filter((r) => ids.has(r.id)) : runs;
+  }, [runs, compareKey]);
+  const headSize = results ? PRESETS[results.sweep.preset].model.HS : null;
+
+  const loss = useMemo(() => lossCurves(curveRuns, maxPoints, live), [curveRuns, maxPoints, live]);
+  const norms = useStable(useMemo(() => weightNormCurves(curveRuns, Math.min(maxPoints, 200)), [curveRuns, maxPoints]));
+  const plasticity = useStable(useMemo(() => plasticityData(runs, axis), [runs, axis]));
+  const probes = useStable(useMemo(() => probeData(runs), [runs]));
+  const ranks = useStable(useMemo(() => rankData(runs, axis, headSize), [runs, axis, headSize]));
+  const scalars = useStable(useMemo(() => scalarData(runs, axis), [runs, axis]));
+
+  return (
+    <section className="lab-charts" aria-label="Results" data-testid="lab-charts">
+      <PlasticityChart tasks={plasticity} axis={axis} />
+      <h3 className="chart-group-title">Training</h3>
+      <div className="chart-grid">
+        <LossChart views={loss} />
+        <WeightNormChart views={norms} />
+      </div>
+      <h3 className="chart-group-title">
+        Mechanisms <span className="muted">(correlational, as in the paper)</span>
+      </h3>
+      <div className="chart-grid chart-grid-3">
+        <RankChart views={ranks} axis={axis} />
+        <ScalarChart views={scalars} axis={axis} />
+        <ProbeChart views={probes} />
+      </div>
+    </section>
+  );
+}

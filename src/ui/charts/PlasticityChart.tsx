@@ -1,0 +1,142 @@
+// The plasticity chart: for each task, the score after fine-tuning (or the gain over the base model)
+// against lambda with 95% confidence bands across seeds, and the base model's validation bits/char on a
+// second axis of the same panel, so the trade-off (worse base, better after fine-tuning) shows at a glance.
+import { memo, useState } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Scatter, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { formatLambda } from '../controls/sweepEdit';
+import { ChartFrame, Segmented } from './ChartFrame';
+import { fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { INK } from './colors';
+import type { LambdaAxis, PlasticityRow, PlasticityTask, PlasticityView } from './data';
+
+export interface PlasticityChartProps {
+  tasks: readonly PlasticityTask[];
+  axis: LambdaAxis;
+}
+
+type Show = 'ft' | 'gain';
+type Metric = 'score' | 'nll';
+
+const SCORE = '#27324f';
+const SCORE_BAND = '#3f63d8';
+const BEST = '#3f63d8';
+const SCORE_DOT = lambdaDot();
+
+function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
+  const [show, setShow] = useState<Show>('ft');
+  const [metric, setMetric] = useState<Metric>('score');
+  const hasNll = tasks.some((t) => t.nll);
+  const views = tasks.map((t) => (metric === 'nll' && t.nll ? t.nll : t.score)).filter((v): v is PlasticityView => v !== null);
+  const points = views.reduce((n, v) => n + v.points, 0);
+  const lambdas = [...new Set(views.flatMap((v) => v.rows.filter((r) => r.ft !== null).map((r) => r.lambda)))].sort((a, b) => a - b);
+  const toolbar = (
+    <>
+      <Segmented label="Plotted value" value={show} onChange={setShow} options={[{ value: 'ft', label: 'after fine-tuning' }, { value: 'gain', label: 'gain over base' }]} />
+      {hasNll ? <Segmented label="Exact-match metric" value={metric} onChange={setMetric} options={[{ value: 'score', label: 'exact match' }, { value: 'nll', label: 'answer NLL' }]} /> : null}
+    </>
+  );
+  return (
+    <ChartFrame
+      testId="chart-plasticity"
+      className="chart-wide"
+      title="Plasticity: fine-tuned score against pretraining weight decay"
+      subtitle="Solid: task score after fine-tuning (mean across seeds, band = 95% CI, circles = seeds). Dashed grey: the base model's validation bits/char (right axis, lower is better)."
+      points={points}
+      empty={views.length ? undefined : 'No fine-tuning results yet: press Sweep to pretrain every λ in the grid and fine-tune each model on the chosen tasks (Train runs a single λ).'}
+      toolbar={toolbar}
+      lambdas={lambdas}
+      legend={[
+        { label: 'after fine-tuning (mean, 95% CI)', color: SCORE, shape: 'line' },
+        { label: 'seeds', color: INK.baseline, shape: 'hollow' },
+        { label: 'base val bits/char (right axis)', color: INK.baseline, shape: 'line', dashed: true },
+        { label: 'best λ after fine-tuning', color: BEST, shape: 'line' },
+      ]}
+      footer={lambdas.length === 1 ? 'One λ so far: the trade-off needs the sweep (several λ, several seeds).' : undefined}
+    >
+      <div className="small-multiples">
+        {views.map((v) => (
+          <TaskPanel key={v.task} view={v} axis={axis} show={show} />
+        ))}
+      </div>
+    </ChartFrame>
+  );
+}
+
+export const PlasticityChart = memo(PlasticityChartImpl);
+
+/** One line that states the trade-off: where the fine-tuned optimum sits relative to the base optimum. */
+export function verdict(v: Pick<PlasticityView, 'bestFinetuned' | 'bestBase'>): string {
+  if (v.bestFinetuned === null) return 'No fine-tuned score yet';
+  const ft = `Best λ after fine-tuning: ${formatLambda(v.bestFinetuned)}`;
+  if (v.bestBase === null) return ft;
+  const cmp = v.bestFinetuned > v.bestBase ? 'larger than' : v.bestFinetuned === v.bestBase ? 'same as' : 'smaller than';
+  return `${ft}, ${cmp} the base optimum (${formatLambda(v.bestBase)})`;
+}
+
+function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxis; show: Show }) {
+  const gain = show === 'gain';
+  const seeds = view.seeds.map((s) => ({ x: s.x, y: gain ? s.gain : s.y })).filter((s) => s.y !== null);
+  const label = gain ? view.gainLabel : view.yLabel;
+  const title = `${view.task} · ${label}`;
+  const n = Math.max(0, ...view.rows.map((r) => r.n));
+  const same = view.bestBase !== null && view.bestBase === view.bestFinetuned;
+  return (
+    <div className="plasticity-panel" data-testid={`plasticity-${view.task}`} data-points={view.points} data-metric={view.metric} data-show={show}>
+      <h4 data-export-text={title}>{title}</h4>
+      <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 250 }} margin={{ ...MARGIN, right: 4 }}>
+        <CartesianGrid {...GRID} />
+        <XAxis {...lambdaXAxis(axis)} />
+        <YAxis yAxisId="score" {...valueYAxis(label, { width: 60 })} />
+        <YAxis yAxisId="base" orientation="right" {...valueYAxis('base val bits/char ↓', { width: 56, stroke: INK.baseline, label: { value: 'base bpc ↓', angle: 90, position: 'insideRight', offset: 10, style: { fontSize: 11, fill: INK.baseline, textAnchor: 'middle' } } })} />
+        <Area yAxisId="base" dataKey="baseBand" stroke="none" fill={INK.baseline} fillOpacity={0.12} isAnimationActive={false} activeDot={false} connectNulls />
+        <Line yAxisId="base" dataKey="base" stroke={INK.baseline} strokeWidth={1.6} strokeDasharray="5 4" dot={{ r: 2.5, fill: INK.baseline, stroke: 'none' }} isAnimationActive={false} connectNulls />
+        <Area yAxisId="score" dataKey={gain ? 'gainBand' : 'ftBand'} stroke="none" fill={SCORE_BAND} fillOpacity={0.16} isAnimationActive={false} activeDot={false} connectNulls />
+        <Scatter yAxisId="score" data={seeds} dataKey="y" shape={seedDot} isAnimationActive={false} legendType="none" />
+        {gain ? <ReferenceLine yAxisId="score" y={0} stroke={INK.axis} strokeWidth={1} /> : null}
+        {view.bestBase !== null && !same ? <ReferenceLine yAxisId="score" x={axis.x(view.bestBase)} stroke={INK.baseline} strokeDasharray="2 3" label={{ value: 'best base', position: 'insideBottomLeft', fontSize: 10, fill: INK.baseline }} /> : null}
+        {view.bestFinetuned !== null ? <ReferenceLine yAxisId="score" x={axis.x(view.bestFinetuned)} stroke={BEST} strokeOpacity={0.7} label={{ value: same ? 'best base & fine-tuned' : 'best fine-tuned', position: 'insideTopRight', fontSize: 10, fill: BEST }} /> : null}
+        <Line yAxisId="score" dataKey={gain ? 'gain' : 'ft'} stroke={SCORE} strokeWidth={2} dot={SCORE_DOT} activeDot={{ r: 6 }} isAnimationActive={false} connectNulls />
+        <Tooltip content={(p) => <PlasticityTip {...p} view={view} />} isAnimationActive={false} />
+      </ComposedChart>
+      <p className="panel-note" data-export-text={verdict(view)}>
+        {verdict(view)}
+        {view.excluded ? ` · ${view.excluded} diverged or failed fine-tune${view.excluded === 1 ? '' : 's'} left out` : ''}
+        {n ? ` · ${n} seed${n === 1 ? '' : 's'}` : ''}
+      </p>
+    </div>
+  );
+}
+
+function PlasticityTip({ active, payload, view }: TooltipContentProps & { view: PlasticityView }) {
+  const row = payload?.find((p) => (p.payload as PlasticityRow | undefined)?.label !== undefined)?.payload as PlasticityRow | undefined;
+  if (!active || !row) return null;
+  const unit = view.unit === '%' ? '%' : ` ${view.unit}`;
+  const vs = row.vsReference;
+  return (
+    <div style={TOOLTIP_STYLE} className="chart-tip">
+      <strong>
+        {view.task}, λ = {row.label}
+      </strong>
+      <div>
+        after fine-tuning: {fmt(row.ft, unit)}
+        {fmtBand(row.ftBand)}
+      </div>
+      <div>
+        gain over base: {fmt(row.gain, view.unit === '%' ? ' pts' : unit)}
+        {fmtBand(row.gainBand)}
+      </div>
+      <div>
+        base val bits/char: {fmt(row.base)}
+        {fmtBand(row.baseBand)}
+      </div>
+      {vs ? (
+        <div>
+          vs λ {formatLambda(view.referenceLambda)} (paired by seed): {vs.mean > 0 ? '+' : ''}
+          {fmt(vs.mean)}
+          {fmtBand(vs.band)}
+        </div>
+      ) : null}
+      <div className="tip-muted">{row.n} seed{row.n === 1 ? '' : 's'}</div>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+// Linear-probe accuracy per layer, one line per lambda (mean across seeds), with the same probe on an
+// untrained model drawn as the baseline to beat, and chance.
+import { memo, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatNumber } from '../controls/sweepEdit';
+import { ChartFrame, ViewSelect } from './ChartFrame';
+import { axisLabel, GRID, lambdaDot, MARGIN, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { INK } from './colors';
+import type { ProbeView } from './mechanismData';
+
+export interface ProbeChartProps {
+  views: readonly ProbeView[];
+}
+
+const DOT = lambdaDot(3.5);
+
+function ProbeChartImpl({ views }: ProbeChartProps) {
+  const [key, setKey] = useState<string | null>(null);
+  const view = views.find((v) => v.key === key) ?? views[0];
+  const toolbar = views.length > 1 ? <ViewSelect label="Probe" value={view.key} options={views.map((v) => ({ value: v.key, label: v.label }))} onChange={setKey} /> : null;
+  const layers = view?.layers ?? [];
+  return (
+    <ChartFrame
+      testId="chart-probes"
+      title="Linear probes per layer"
+      subtitle={view ? `${view.label}: held-out accuracy of a logistic-regression probe on each layer's hidden states (layer 0 = embeddings).` : undefined}
+      points={view?.points ?? 0}
+      empty={view ? undefined : 'No probe results yet: probes run on each pretrained model after pretraining (press Train or Sweep).'}
+      toolbar={toolbar}
+      lambdas={view?.lines.map((l) => l.lambda)}
+      legend={[
+        { label: 'untrained model', color: INK.baseline, shape: 'line', dashed: true },
+        { label: 'chance', color: INK.grid, shape: 'line' },
+      ]}
+      footer="At ~100K parameters probes barely beat an untrained model (science.md): read this panel against the dashed baseline."
+    >
+      {view ? (
+        <LineChart responsive style={{ width: '100%', height: 260 }} margin={MARGIN}>
+          <CartesianGrid {...GRID} />
+          <XAxis dataKey="x" type="number" domain={[Math.min(...layers) - 0.2, Math.max(...layers) + 0.2]} ticks={layers} allowDecimals={false} tick={TICK} stroke={INK.axis} label={axisLabel('layer')} />
+          <YAxis {...valueYAxis('probe accuracy (%)')} />
+          <ReferenceLine y={view.chance} stroke="#c4cad6" strokeWidth={1.5} label={{ value: 'chance', position: 'insideBottomRight', fontSize: 10, fill: INK.baseline }} />
+          <Line data={view.baseline} dataKey="y" name="untrained" stroke={INK.baseline} strokeDasharray="5 4" strokeWidth={1.6} dot={{ r: 2.5, fill: INK.baseline, stroke: 'none' }} isAnimationActive={false} />
+          {view.lines.map((line) => (
+            <Line key={line.lambda} data={line.data} dataKey="y" name={line.name} stroke={line.color} strokeWidth={1.8} dot={DOT} isAnimationActive={false} />
+          ))}
+          <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(x) => `layer ${x}`} formatter={(y) => `${formatNumber(Number(y))}%`} itemSorter={(item) => -Number(item.value)} isAnimationActive={false} />
+        </LineChart>
+      ) : null}
+    </ChartFrame>
+  );
+}
+
+export const ProbeChart = memo(ProbeChartImpl);

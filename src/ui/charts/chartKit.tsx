@@ -1,0 +1,72 @@
+// Recharts settings the charts share: axis styling, the ordinal lambda x axis, dots coloured by lambda
+// (class chart-point: tests count them), tooltip styling. Props objects, not wrapper components, because
+// recharts reads its axis props directly.
+import type { CSSProperties } from 'react';
+import type { XAxisProps, YAxisProps } from 'recharts';
+import { formatNumber } from '../controls/sweepEdit';
+import { INK } from './colors';
+import type { LambdaAxis } from './data';
+
+export const CHART_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+export const TICK = { fontSize: 11, fill: INK.axis, fontFamily: CHART_FONT };
+export const MARGIN = { top: 12, right: 16, bottom: 28, left: 8 };
+export const GRID = { stroke: INK.grid, strokeDasharray: '0' };
+
+export function axisLabel(value: string, angle = 0, position: 'insideBottom' | 'insideLeft' | 'insideRight' = 'insideBottom') {
+  return { value, angle, position, offset: position === 'insideBottom' ? -14 : 12, style: { fontSize: 11, fill: INK.axis, textAnchor: 'middle' as const, fontFamily: CHART_FONT } };
+}
+
+/** An x axis over lambda: evenly spaced (ordinal), one tick per lambda, labelled 0, 1e-4, 0.1, ... */
+export function lambdaXAxis(axis: LambdaAxis): XAxisProps {
+  // More than 7 lambdas (the paper's grid has 12): slanted labels so 1e-4, 1e-3, 0.01 do not collide.
+  const dense = axis.lambdas.length > 7;
+  return {
+    dataKey: 'x',
+    type: 'number',
+    domain: [-0.4, Math.max(0, axis.lambdas.length - 1) + 0.4],
+    ticks: axis.ticks,
+    tickFormatter: (x: number) => axis.label(x),
+    allowDecimals: false,
+    interval: 0,
+    tick: dense ? { ...TICK, angle: -40, textAnchor: 'end' } : TICK,
+    height: dense ? 46 : 30,
+    stroke: INK.axis,
+    label: { ...axisLabel('weight decay λ'), offset: dense ? -6 : -14 },
+  };
+}
+
+export function valueYAxis(label: string, extra: Partial<YAxisProps> = {}): YAxisProps {
+  return { tick: TICK, stroke: INK.axis, width: 56, domain: ['auto', 'auto'], tickFormatter: (y: number) => formatNumber(y), label: axisLabel(label, -90, 'insideLeft'), ...extra };
+}
+
+export const TOOLTIP_STYLE: CSSProperties = { fontSize: 12, borderRadius: 6, border: `1px solid ${INK.grid}`, boxShadow: '0 2px 8px rgba(20,30,60,0.12)', padding: '6px 10px' };
+
+interface DotProps {
+  cx?: number;
+  cy?: number;
+  index?: number;
+  payload?: { color?: string; lambda?: number };
+}
+
+/** A dot filled with its row's lambda colour; null values draw nothing. */
+export function lambdaDot(r = 4.5, stroke = '#fff') {
+  function LambdaDot({ cx, cy, index, payload }: DotProps) {
+    if (typeof cx !== 'number' || typeof cy !== 'number' || !Number.isFinite(cy)) return <g key={`empty-${index}`} />;
+    return <circle key={`dot-${index}`} className="chart-point" data-lambda={payload?.lambda} cx={cx} cy={cy} r={r} fill={payload?.color ?? INK.base} stroke={stroke} strokeWidth={1.5} />;
+  }
+  return LambdaDot;
+}
+
+/** A hollow circle per seed (behind the means). */
+export function seedDot({ cx, cy, index }: DotProps) {
+  if (typeof cx !== 'number' || typeof cy !== 'number') return <g key={`empty-${index}`} />;
+  return <circle key={`seed-${index}`} className="seed-point" cx={cx} cy={cy} r={2.6} fill="none" stroke={INK.baseline} strokeWidth={1} />;
+}
+
+export function fmt(x: number | null | undefined, unit = ''): string {
+  return x === null || x === undefined ? '—' : `${formatNumber(x)}${unit}`;
+}
+
+export function fmtBand(band: [number, number] | null | undefined): string {
+  return band ? ` (95% CI ${formatNumber(band[0])} – ${formatNumber(band[1])})` : '';
+}

@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { parseResults, type RunResult } from '../../lab/results';
+import { lambdaColor, lambdaFromPosition, lambdaPosition } from './colors';
+import { bestLambda, chartLambdas, lambdaAxis, lossCurves, plasticityData, plasticityView, stat, weightNormCurves } from './data';
+import { fixtureResults, fixtureRun } from './data.fixture';
+import { probeData, rankData, scalarData } from './mechanismData';
+import { runRows } from './runRows';
+
+const results = fixtureResults();
+const axis = lambdaAxis(chartLambdas(results));
+
+describe('chart data: shared pieces', () => {
+  it('the fixture is valid results', () => {
+    expect(() => parseResults(JSON.parse(JSON.stringify(results)))).not.toThrow();
+  });
+
+  it('summarizes across seeds with a 95% t band, and none for one seed or no finite value', () => {
+    const s = stat([1, 2, 3, null, NaN])!;
+    expect(s.mean).toBe(2);
+    expect(s.n).toBe(3);
+    // t(0.975, 2) = 4.303, std 1: half-width 4.303 / sqrt(3) = 2.484
+    expect(s.band![1] - 2).toBeCloseTo(2.484, 3);
+    expect(stat([5])).toEqual({ mean: 5, band: null, n: 1 });
+    expect(stat([null, NaN, Infinity])).toBeNull();
+  });
+
+  it('lambda axes are ordinal over the shared grid, labelled as people write lambda', () => {
+    const a = lambdaAxis([1, 0, 0.1, 1e-4, 0.1]);
+    expect(a.lambdas).toEqual([0, 1e-4, 0.1, 1]);
+    expect(a.x(0.1)).toBe(2);
+    expect(a.ticks.map(a.label)).toEqual(['0', '1e-4', '0.1', '1']);
+    expect(chartLambdas({ sweep: { ...results.sweep, lambdas: [0.3, 10] }, runs: results.runs })).toEqual([0, 0.1, 0.3, 1, 3, 10]);
+  });
+
+  it('one colour per lambda everywhere: defined at 0, monotone position, distinct across the lab grid', () => {
+    expect(lambdaPosition(0)).toBe(0);
+    expect(lambdaPosition(10)).toBeCloseTo(1, 12);
+    expect(lambdaFromPosition(lambdaPosition(0.3))).toBeCloseTo(0.3, 12);
+    const grid = [0, 1e-4, 1e-3, 0.01, 0.1, 0.3, 0.5, 1, 3, 10];
+    for (let i = 1; i < grid.length; i++) expect(lambdaPosition(grid[i])).toBeGreaterThan(lambdaPosition(grid[i - 1]));
+    const colors = [0, 0.1, 0.3, 1, 3].map(lambdaColor);
+    expect(new Set(colors).size).toBe(5);
+    for (const c of colors) expect(c).toMatch(/^#[0-9a-f]{6}$/);
+    expect(lambdaColor(100)).toBe(lambdaColor(10));
+  });
+
+  it('finds the best lambda in either direction, skipping missing means', () => {
+    const rows = [{ lambda: 0, mean: 2 }, { lambda: 0.3, mean: 1 }, { lambda: 1, mean: null }, { lambda: 3, mean: 3 }];
+    expect(bestLambda(rows, 'lower')).toBe(0.3);
+    expect(bestLambda(rows, 'higher')).toBe(3);
+    expect(bestLambda([], 'higher')).toBeNull();
+  });
+});
+
+describe('chart data: curves', () => {
+  it('gives one line per run for pretraining, validation and each fine-tuned task, coloured by lambda', () => {
+    const views = lossCurves(results.runs, 50);
+    expect(views.map((v) => v.key)).toEqual(['pretrain', 'val', 'ft:ADD-R', 'ft:KV', 'ft:SENT', 'ft:DOMAIN']);
+    const pre = views[0];
+    expect(pre.lines).toHaveLength(15);
+    expect(pre.lines[0]).toMatchObject({ lambda: 0, seed: 0, color: lambdaColor(0) });
+    expect(pre.lines.every((l) => l.data.length === 50)).toBe(true); // downsampled from 200
+    expect(pre.points).toBe(15 * 50);
+    expect(views[1].lines[0].data).toHaveLength(17); // short curves are kept whole
+  });
+
+  it('draws non-finite losses as gaps (null) and does not count them as points', () => {
+    const run = fixtureRun(0.1, 0, results.sweep);
+    run.pretrain!.loss = { x: [0, 1, 2], y: [4, NaN, null] };
+    const [pre] = lossCurves([run]);
+    expect(pre.lines[0].data.map((p) => p.y)).toEqual([4, null, null]);
+    expect(pre.points).toBe(1);
+  });
+
+  it('draws a run in flight from its live series until its final curve arrives', () => {
+    const run = { ...fixtureRun(1, 2, results.sweep, { finetuned: false }), pretrain: null, base: null };
+    const live = { [run.id]: { series: { 'pretrain.loss': { x: [0, 10, 20], y: [4.8, 4.1, 3.7] }, 'finetune.KV.loss': { x: [0], y: [2] } } } };
+    const views = lossCurves([run], 300, live);
+    expect(views.map((v) => v.key)).toEqual(['pretrain', 'ft:KV']);
+    expect(views[0].lines[0].data.map((p) => p.y)).toEqual([4.8, 4.1, 3.7]);
+    const done = fixtureRun(1, 2, results.sweep);
+    expect(lossCurves([done], 300, live)[0].lines[0].data).toHaveLength(200); // the final curve wins
+  });
+
+  it('has no views without runs, and only pretraining views before fine-tuning', () => {
+    expect(lossCurves([])).toEqual([]);
+    const run = fixtureRun(0.3, 1, results.sweep, { finetuned: false });
+    expect(lossCurves([run]).map((v) => v.key)).toEqual(['pretrain', 'val']);
+  });
+
+  it('weight norms: all layers (root sum of squares) and each layer', () => {
+    const views = weightNormCurves(results.runs, 20);
+    expect(views.map((v) => v.key)).toEqual(['all', '0', '1']);
+    const run = results.runs[0];
+    const [l0, l1] = run.pretrain!.weightNorms.layers;
+    expect(views[0].lines[0].data[0].y).toBeCloseTo(Math.hypot(l0[0], l1[0]), 12);
+    expect(views[1].lines[0].data[0].y).toBe(l0[0]);
+    expect(views[0].lines[0].data).toHaveLength(20);
+  });
+});
+
+describe('chart data: plasticity', () => {
+  const tasks = plasticityData(results.runs, axis);
+
+  it('has a view per fine-tuned task, and an answer-NLL view only for exact-match tasks', () => {
+    expect(tasks.map((t) => t.task)).toEqual(['ADD-R', 'KV', 'SENT', 'DOMAIN']);
+    expect(tasks.map((t) => t.nll !== null)).toEqual([true, true, false, false]);
+    expect(tasks[0].score).toMatchObject({ kind: 'exact', unit: '%', direction: 'higher', referenceLambda: 0.1 });
+    expect(tasks[3].score).toMatchObject({ kind: 'bpc', unit: 'bpc', direction: 'lower' });
+    expect(tasks[0].nll).toMatchObject({ unit: 'nats/char', direction: 'lower' });
+  });
+
+  it('summarizes the fine-tuned score across seeds per lambda, in percent, with a band', () => {
+    const view = tasks[0].score!;
+    expect(view.rows.map((r) => r.lambda)).toEqual([0, 0.1, 0.3, 1, 3]);
+    expect(view.points).toBe(5);
+    const at = (l: number) => results.runs.filter((r) => r.lambda === l).map((r) => 100 * r.finetunes[0].score.value!);
+    const row = view.rows[2];
+    expect(row.ft).toBeCloseTo(at(0.3).reduce((a, b) => a + b) / 3, 10);
+    expect(row.ftBand![0]).toBeLessThan(row.ft!);
+    expect(row.ftBand![1]).toBeGreaterThan(row.ft!);
+    expect(row.n).toBe(3);
+    expect(view.seeds).toHaveLength(15);
+  });
+
+  it('puts base validation bits/char on the same rows and shows the trade-off: best base lambda < best fine-tuned lambda', () => {
+    const view = tasks[0].score!;
+    const base0 = results.runs.filter((r) => r.lambda === 0).map((r) => r.base!.valBitsPerChar!);
+    expect(view.rows[0].base).toBeCloseTo(base0.reduce((a, b) => a + b) / 3, 10);
+    expect(view.bestBase).toBe(0);
+    expect(view.bestFinetuned).toBe(0.3);
+    expect(tasks[3].score!.bestFinetuned).toBe(0.3); // DOMAIN: lowest bits/char
+  });
+
+  it('gain uses the zero-shot score, else the stored gain; positive is better for bits/char too', () => {
+    const addr = tasks[0].score!;
+    // fixture zero-shot ADD-R exact match is 0: gain equals the score
+    expect(addr.rows[1].gain).toBeCloseTo(addr.rows[1].ft!, 10);
+    const domain = tasks[3].score!;
+    const run = results.runs[0];
+    const f = run.finetunes.find((x) => x.task === 'DOMAIN')!;
+    expect(domain.seeds[0].gain).toBeCloseTo(f.gain!, 10);
+    expect(domain.rows.filter((r) => r.lambda <= 1).every((r) => r.gain! > 0)).toBe(true); // bits/char fell
+  });
+
+  it('compares each lambda with the reference paired by seed', () => {
+    const view = tasks[0].score!;
+    expect(view.rows.find((r) => r.lambda === 0.1)!.vsReference).toBeNull();
+    const diffs = [0, 1, 2].map((seed) => {
+      const f = (l: number) => 100 * results.runs.find((r) => r.lambda === l && r.seed === seed)!.finetunes[0].score.value!;
+      return f(0.3) - f(0.1);
+    });
+    expect(view.rows[2].vsReference!.mean).toBeCloseTo(diffs.reduce((a, b) => a + b) / 3, 10);
+  });
+
+  it('leaves out diverged fine-tunes and counts them; keeps base-only lambdas as rows without a score', () => {
+    const runs: RunResult[] = structuredClone(results.runs);
+    runs[0].finetunes[0] = { ...runs[0].finetunes[0], status: 'diverged', score: { metric: 'exact', value: null } };
+    runs.push(fixtureRun(10, 0, results.sweep, { finetuned: false }));
+    const view = plasticityView(runs, lambdaAxis(chartLambdas({ sweep: results.sweep, runs })), 'ADD-R', 'score')!;
+    expect(view.excluded).toBe(1);
+    expect(view.rows[0].n).toBe(2);
+    const last = view.rows[view.rows.length - 1];
+    expect(last).toMatchObject({ lambda: 10, ft: null, n: 0 });
+    expect(last.base).not.toBeNull();
+    expect(view.points).toBe(5);
+  });
+
+  it('with one seed there are points but no bands; without fine-tunes there is no view', () => {
+    const one = fixtureResults([0, 1], [7]);
+    const view = plasticityData(one.runs, lambdaAxis([0, 1]))[0].score!;
+    expect(view.rows.map((r) => r.ftBand)).toEqual([null, null]);
+    expect(view.referenceLambda).toBe(0);
+    expect(plasticityData([fixtureRun(0, 0, one.sweep, { finetuned: false })], lambdaAxis([0]))).toEqual([]);
+  });
+});
+
+describe('chart data: mechanisms', () => {
+  it('probe accuracy per layer by lambda (percent), with the untrained baseline and chance', () => {
+    const views = probeData(results.runs);
+    expect(views.map((v) => v.key)).toEqual(['sentiment/last', 'genre/last']);
+    const s = views[0];
+    expect(s.layers).toEqual([0, 1, 2]);
+    expect(s.lines.map((l) => l.lambda)).toEqual([0, 0.1, 0.3, 1, 3]);
+    expect(s.lines[0].data).toHaveLength(3);
+    expect(s.baseline).toHaveLength(3);
+    expect(s.baseline[0].y).toBeGreaterThan(50);
+    expect(s.chance).toBe(50);
+    expect(s.points).toBe(15);
+  });
+
+  it('QK pseudo-rank falls with lambda while VO stays near full rank, for each epsilon', () => {
+    const views = rankData(results.runs, axis, 16);
+    expect(views.map((v) => v.measure)).toEqual(['pseudoRank2', 'pseudoRank3', 'effectiveRank']);
+    const rows = views[0].rows;
+    expect(rows[0].mean).toBeGreaterThan(rows[3].mean);
+    expect(rows[3].vo!).toBeGreaterThan(15);
+    expect(views[0].fullRank).toBe(16);
+    expect(views[0].seeds).toHaveLength(30);
+    expect(rankData([fixtureRun(0, 0, results.sweep, { finetuned: false })].map((r) => ({ ...r, base: { ...r.base!, spectra: [] } })), axis, 16)).toEqual([]);
+  });
+
+  it('scalar measurements against lambda: the gap shrinks; views without data are left out', () => {
+    const views = scalarData(results.runs, axis);
+    expect(views.map((v) => v.key)).toEqual(['gap', 'domain', 'perturbation', 'forgetting']);
+    const gap = views[0].rows;
+    expect(gap[0].mean).toBeGreaterThan(gap[4].mean);
+    const bare = results.runs.map((r) => ({ ...r, finetunes: [], base: { ...r.base!, perturbation: null, domainBitsPerChar: undefined } }));
+    expect(scalarData(bare, axis).map((v) => v.key)).toEqual(['gap']);
+  });
+});
+
+describe('runs table rows', () => {
+  it('one row per run in sweep order with val bpc and task scores in display units', () => {
+    const { rows, tasks } = runRows(results);
+    expect(tasks).toEqual(['ADD-R', 'KV', 'SENT', 'DOMAIN']);
+    expect(rows.map((r) => r.id).slice(0, 3)).toEqual(['wd0-s0', 'wd0.1-s0', 'wd0.3-s0']);
+    const r = rows[1];
+    expect(r).toMatchObject({ status: 'done', phase: 'done', step: 3948, totalSteps: 3948, device: 'NVIDIA H100 (fixture)' });
+    expect(r.valBpc).toBe(results.runs[1].base!.valBitsPerChar);
+    expect(r.scores['ADD-R']!.unit).toBe('%');
+    expect(r.scores['ADD-R']!.value).toBeCloseTo(100 * results.runs[1].finetunes[0].score.value!, 10);
+    expect(r.scores.DOMAIN!.unit).toBe('bpc');
+  });
+
+  it('a run in flight shows the runner’s live phase, step and throughput', () => {
+    const run = { ...fixtureRun(1, 0, results.sweep), status: 'pretraining' as const, base: null, finetunes: [] };
+    const { rows } = runRows({ sweep: results.sweep, runs: [run] }, { [run.id]: { progress: { phase: 'pretrain', step: 120, steps: 3948, tokensPerSecond: 31_000 } } });
+    expect(rows[0]).toMatchObject({ phase: 'pretraining', step: 120, totalSteps: 3948, tokensPerSecond: 31_000 });
+    const ft = runRows({ sweep: results.sweep, runs: [{ ...run, status: 'finetuning' }] }, { [run.id]: { progress: { phase: 'finetune.KV', step: 5, steps: 90 } } });
+    expect(ft.rows[0]).toMatchObject({ phase: 'fine-tuning KV', step: 5, totalSteps: 90 });
+    expect(rows[0].valBpc).toBe(run.pretrain!.valBitsPerChar.y.at(-1));
+  });
+});

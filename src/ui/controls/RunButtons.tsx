@@ -1,0 +1,71 @@
+// Train (one lambda), Sweep (lambda grid x seeds), Pause, Resume, Cancel: callbacks with disabled states
+// that follow the runner's state, and a line that says what each start button will do.
+import { formatLambda } from './sweepEdit';
+
+export type RunState = 'idle' | 'running' | 'paused' | 'cancelling';
+
+export interface RunButtonsProps {
+  runState: RunState;
+  /** False while something the runs need is missing (GPU, corpus, an invalid sweep): Train and Sweep disabled. */
+  canStart: boolean;
+  /** Why the start buttons are disabled (shown beside them). */
+  blockedReason?: string;
+  lambda: number;
+  seed: number;
+  lambdaCount: number;
+  seedCount: number;
+  /** Measured or estimated seconds per run on this device: shows the sweep's duration. */
+  secondsPerRun?: number;
+  onTrain: () => void;
+  onSweep: () => void;
+  onPause: () => void;
+  onResume: () => void;
+  onCancel: () => void;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+export function RunButtons(props: RunButtonsProps) {
+  const { runState, canStart, blockedReason, lambda, seed, lambdaCount, seedCount, secondsPerRun } = props;
+  const idle = runState === 'idle';
+  const runs = lambdaCount * seedCount;
+  const eta = secondsPerRun ? ` (about ${formatDuration(secondsPerRun)} per run, ${formatDuration(secondsPerRun * runs)} in all)` : '';
+  return (
+    <div className="run-buttons" role="group" aria-label="Run controls" data-run-state={runState}>
+      <div className="button-row">
+        <button type="button" onClick={props.onTrain} disabled={!idle || !canStart}>
+          Train
+        </button>
+        <button type="button" onClick={props.onSweep} disabled={!idle || !canStart}>
+          Sweep
+        </button>
+        <span className="button-gap" />
+        <button type="button" className="secondary" onClick={props.onPause} disabled={runState !== 'running'}>
+          Pause
+        </button>
+        <button type="button" className="secondary" onClick={props.onResume} disabled={runState !== 'paused'}>
+          Resume
+        </button>
+        <button type="button" className="danger" onClick={props.onCancel} disabled={runState !== 'running' && runState !== 'paused'}>
+          Cancel
+        </button>
+      </div>
+      <p className="run-hint" data-testid="run-hint">
+        {!idle ? (
+          runState === 'paused' ? 'Paused: Resume continues from the last step; Cancel keeps finished runs.' : runState === 'cancelling' ? 'Cancelling…' : 'Running…'
+        ) : !canStart ? (
+          <span className="blocked">{blockedReason ?? 'Not ready to train yet.'}</span>
+        ) : (
+          <>
+            Train: one run at λ = {formatLambda(lambda)}, seed {seed}. Sweep: {lambdaCount} λ × {seedCount} seed{seedCount === 1 ? '' : 's'} = {runs} runs{eta}.
+          </>
+        )}
+      </p>
+    </div>
+  );
+}
