@@ -14,7 +14,7 @@ const cliEntries = Object.fromEntries(
 
 export const entries: Record<string, string> = {
   kernels: 'bench/kernels.ts',
-  train: 'bench/train.ts',
+  'bench-train': 'bench/train.ts',
   ...cliEntries,
 };
 

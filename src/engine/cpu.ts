@@ -183,6 +183,20 @@ export class CpuEngine implements Engine {
     return Float32Array.from(this.grads);
   }
 
+  /** The moments rounded to f32 (the checkpoint format): a CPU resume is exact up to that rounding. */
+  async readMoments(): Promise<{ m: Float32Array; v: Float32Array }> {
+    return { m: Float32Array.from(this.m), v: Float32Array.from(this.v) };
+  }
+
+  async writeState(params: Float32Array, m: Float32Array, v: Float32Array): Promise<void> {
+    for (const [name, a] of [['params', params], ['m', m], ['v', v]] as const) {
+      if (a.length !== this.table.total) throw new Error(`CpuEngine.writeState: ${name} has ${a.length} floats, the table has ${this.table.total}`);
+    }
+    this.params.set(params);
+    this.m.set(m);
+    this.v.set(v);
+  }
+
   dispose(): void {
     this.acts = null;
   }

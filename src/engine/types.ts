@@ -56,6 +56,12 @@ export interface Engine {
   writeParams(params: Float32Array): Promise<void>;
   /** The flat gradient of the last backward() (tests, gradient statistics). */
   readGrads(): Promise<Float32Array>;
+  /** Both AdamW moments, flat in table layout (checkpoints). */
+  readMoments(): Promise<{ m: Float32Array; v: Float32Array }>;
+  /** Restores parameters and both moments (resuming from a checkpoint). */
+  writeState(params: Float32Array, m: Float32Array, v: Float32Array): Promise<void>;
+  /** Submits queued work now instead of when a result is awaited (engines that batch work; optional). */
+  flush?(): Promise<void>;
   dispose(): void;
 }
 

@@ -1,0 +1,152 @@
+// Everything in src/train that needs the WebGPU engine, in one file so SwiftShader compiles the pipelines
+// once (about 25 s): resuming from a checkpoint bit for bit, divergence on the GPU, the evaluation adapters
+// against the CPU spec engine, the memory estimate against what the engine allocates, and the train CLI
+// end to end. Tiny preset, a handful of steps each.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main, parseTrainArgs } from '../cli/train';
+import { WindowSampler, type WindowSamplerState } from '../data/sampler';
+import { spec } from '../model/params';
+import { testGpu } from '../test/gpu';
+import { fixedWindowBatches } from './batches';
+import { captureCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from './checkpoint';
+import { engineGenerate, engineLogprob } from './evaluate';
+import { estimateTrainingMemory } from './memory';
+import { runPhase } from './runPhase';
+import { gpuEngine, overfitPeriodic, PERIODIC, recorder, sameBits, syntheticText, TINY, tinyPhase, tinySampler } from './testkit';
+
+const text = syntheticText(20_000);
+const scratch = mkdtempSync(join(tmpdir(), 'plasticity-train-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('resuming from a checkpoint (WebGPU engine, tiny preset)', () => {
+  it('N steps straight == N/2 steps, checkpoint through bytes into a fresh engine, N/2 steps: bit for bit', async () => {
+    const N = 8;
+    const phase = tinyPhase(N, { submitSteps: 3, evalEvery: 3 });
+    const validation = fixedWindowBatches(syntheticText(2_000), TINY.train.B, TINY.model.T, 1);
+
+    const straightEngine = await gpuEngine(1);
+    const straight = recorder({ validation });
+    expect((await runPhase(straightEngine, phase, tinySampler(text), straight.hooks)).status).toBe('completed');
+    const straightParams = await straightEngine.readParams();
+    straightEngine.dispose();
+
+    const firstEngine = await gpuEngine(1);
+    const sampler = tinySampler(text);
+    const resumed = recorder({ validation });
+    const half = await runPhase(firstEngine, phase, sampler, resumed.hooks, { until: N / 2 });
+    expect(half.status).toBe('suspended');
+    // Same seed twice: the first half matches the straight run so far.
+    expect(sameBits(resumed.rec.losses, straight.rec.losses.slice(0, N / 2))).toBe(true);
+    const bytes = encodeCheckpoint(await captureCheckpoint(firstEngine, { phase, progress: half.progress, sampler: sampler.getState() }));
+    firstEngine.dispose();
+
+    const ckpt = decodeCheckpoint(bytes);
+    const freshEngine = await gpuEngine(99); // different init: everything must come from the checkpoint
+    await restoreCheckpoint(freshEngine, ckpt);
+    const freshSampler = WindowSampler.fromState(text, ckpt.sampler as WindowSamplerState);
+    const rest = await runPhase(freshEngine, ckpt.phase, freshSampler, resumed.hooks, { from: ckpt.progress });
+    expect(rest.status).toBe('completed');
+
+    console.log(`straight losses ${straight.rec.losses.map((x) => x.toFixed(5)).join(' ')}`);
+    expect(resumed.rec.losses).toHaveLength(N);
+    expect(sameBits(resumed.rec.losses, straight.rec.losses)).toBe(true);
+    expect(sameBits(resumed.rec.gradNorms, straight.rec.gradNorms)).toBe(true);
+    expect(resumed.rec.evals.map((e) => e.step)).toEqual([0, 3, 6, 8]);
+    expect(sameBits(resumed.rec.evals.map((e) => e.valLoss), straight.rec.evals.map((e) => e.valLoss))).toBe(true);
+    expect(sameBits(await freshEngine.readParams(), straightParams)).toBe(true);
+    freshEngine.dispose();
+  });
+});
+
+describe('divergence on the WebGPU engine', () => {
+  it('a NaN written into the parameters stops the phase at step 1 with the reason', async () => {
+    const engine = await gpuEngine(1);
+    const params = await engine.readParams();
+    params[spec(engine.table, 'normf').offset] = Number.NaN;
+    await engine.writeParams(params);
+    const result = await runPhase(engine, tinyPhase(4, { submitSteps: 2 }), tinySampler(text));
+    expect(result.status).toBe('diverged');
+    expect(result.reason).toMatch(/training loss is NaN at step 1/);
+    engine.dispose();
+  });
+});
+
+describe('evaluation adapters on the WebGPU engine', () => {
+  it('generate and score like the CPU spec engine with the same (memorised-text) parameters', async () => {
+    const cpu = await overfitPeriodic();
+    const engine = await gpuEngine(1);
+    await engine.writeParams(await cpu.readParams());
+    const prompts = ['the qu', 'brown f', 'jumps. t', 'x'];
+    const [onGpu, onCpu] = [await engineGenerate(engine, { rows: 4 })(prompts, 8), await engineGenerate(cpu, { rows: 4 })(prompts, 8)];
+    expect(onGpu).toEqual(onCpu);
+    expect(onGpu.slice(0, 3)).toEqual(['ick brow', 'ox jumps', 'he quick']);
+    const items = [{ prompt: 'the quick', continuation: ' brown' }, { prompt: 'fox', continuation: ' jumps.' }, { prompt: 'zz', continuation: 'q' }];
+    const [lpGpu, lpCpu] = [await engineLogprob(engine, { rows: 4 })(items), await engineLogprob(cpu, { rows: 4 })(items)];
+    lpGpu.forEach((lp, i) => expect(Math.abs(lp - lpCpu[i]), `item ${i}: gpu ${lp} cpu ${lpCpu[i]}`).toBeLessThan(1e-3 + 1e-4 * Math.abs(lpCpu[i])));
+    expect(PERIODIC.startsWith('the quick')).toBe(true);
+    engine.dispose();
+  });
+});
+
+describe('memory estimate vs the WebGPU engine', () => {
+  for (const shape of [{ B: TINY.train.B, T: TINY.model.T }, { B: 128, T: 16 }]) {
+    it(`is within 25% of engine.bytesInUse at B=${shape.B}, T=${shape.T}`, async () => {
+      const engine = await gpuEngine(1);
+      const batch = fixedWindowBatches(text, shape.B, shape.T, 1)[0];
+      await engine.evalLoss(batch); // builds the shape's plan
+      const estimate = estimateTrainingMemory(TINY.model, [shape]);
+      const ratio = estimate.total / engine.bytesInUse;
+      console.log(`B=${shape.B} T=${shape.T}: estimate ${estimate.total} bytes (workspace ${estimate.workspace}), engine.bytesInUse ${engine.bytesInUse} (ratio ${ratio.toFixed(3)}; bytesInUse leaves out matmul split-K partials)`);
+      expect(ratio).toBeGreaterThan(0.75);
+      expect(ratio).toBeLessThan(1.25);
+      engine.dispose();
+    });
+  }
+});
+
+describe('npm run train (src/cli/train.ts main), tiny preset', () => {
+  it('parses its arguments and explains bad ones', () => {
+    expect(parseTrainArgs(['--preset', 'tiny', '--wd', '0.3'])).toMatchObject({ preset: 'tiny', wd: 0.3, seed: 1, decayGroup: 'all', out: join('runs', 'tiny-wd0.3-s1') });
+    expect(() => parseTrainArgs(['--preset', 'huge', '--wd', '0'])).toThrow(/--preset must be one of/);
+    expect(() => parseTrainArgs(['--preset', 'tiny'])).toThrow(/--wd/);
+    expect(() => parseTrainArgs(['--preset', 'tiny', '--wd', '0', '--steps', '2.5'])).toThrow(/--steps must be an integer/);
+    expect(() => parseTrainArgs(['--preset', 'tiny', '--wd', '0', '--decay-group', 'some'])).toThrow(/all or matrices/);
+  });
+
+  it('trains, prints progress, writes metrics and a checkpoint that resumes; exits 0', async () => {
+    const out = join(scratch, 'ok');
+    const lines: string[] = [];
+    const args = ['--preset', 'tiny', '--wd', '0.1', '--steps', '6', '--eval-every', '3', '--val-batches', '2', '--decay-group', 'matrices', '--out', out];
+    expect(await main(args, { gpu: await testGpu(), log: (l) => lines.push(l) })).toBe(0);
+    console.log(lines.join('\n'));
+    expect(lines.some((l) => /^step 6\/6 {2}loss \d\.\d{4} {2}val \d\.\d{4} bits\/char {2}lr \S+ {2}[\d,]+ tok\/s$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^completed at step 6\/6/);
+    const records = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.filter((r) => r.type === 'step').map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(records.filter((r) => r.type === 'eval').map((r) => r.step)).toEqual([0, 3, 6]);
+    expect(records.at(-1)).toMatchObject({ type: 'result', status: 'completed', stepsDone: 6 });
+    const ckpt = decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.bin'))));
+    expect(ckpt).toMatchObject({ progress: { step: 6 }, sampler: { kind: 'window-sampler', step: 6 }, model: { decayGroup: 'matrices' }, meta: { preset: 'tiny', seed: 1, lambda: 0.1 } });
+    lines.length = 0;
+    const resumed = ['--preset', 'tiny', '--wd', '0.1', '--resume', join(out, 'checkpoint.bin'), '--out', join(scratch, 'resumed')];
+    expect(await main(resumed, { gpu: await testGpu(), log: (l) => lines.push(l) })).toBe(0);
+    expect(lines.join('\n')).toMatch(/resuming at 6[\s\S]*completed at step 6\/6/);
+  });
+
+  it('reports divergence clearly and exits 2 (lambda 1e9: each step scales the weights by 1 - lr*lambda)', async () => {
+    const lines: string[] = [];
+    const args = ['--preset', 'tiny', '--wd', '1e9', '--steps', '4', '--val-batches', '1', '--out', join(scratch, 'diverged')];
+    expect(await main(args, { gpu: await testGpu(), log: (l) => lines.push(l) })).toBe(2);
+    console.log(lines.at(-1));
+    expect(lines.at(-1)).toMatch(/^DIVERGED after \d steps: .*(NaN|Infinity|above)/);
+  });
+
+  it('says what to do when the corpus is missing or an argument is wrong (exit 1)', async () => {
+    const lines: string[] = [];
+    expect(await main(['--preset', 'tiny'], { log: (l) => lines.push(l) })).toBe(1);
+    expect(lines.join('\n')).toMatch(/usage: npm run train/);
+  });
+});
