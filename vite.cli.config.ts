@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
+import { buildId } from './tools/build-id';
 
 const cliEntries = Object.fromEntries(
   (existsSync('src/cli') ? readdirSync('src/cli') : [])
@@ -22,6 +23,7 @@ const external = ['webgpu', ...builtinModules, ...builtinModules.map((m) => `nod
 
 export default defineConfig({
   publicDir: false,
+  define: { __BUILD_ID__: JSON.stringify(buildId()) },
   ssr: { noExternal: true, external: ['webgpu'] },
   build: {
     ssr: true,

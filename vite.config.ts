@@ -1,8 +1,10 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { buildId } from './tools/build-id';
 
 export default defineConfig({
   plugins: [react()],
+  define: { __BUILD_ID__: JSON.stringify(buildId()) },
   base: './',
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1500 },
   worker: { format: 'es' },

@@ -141,6 +141,31 @@ describe('CPU engine boundaries', () => {
     }
   });
 
+  it('hidden states are the residual stream: [0] the token embeddings, [L] what the final norm and head turn into the logits', async () => {
+    const engine = await engineFor();
+    await expect(engine.readHiddenStates()).rejects.toThrow(/no forward/);
+    await engine.evalLoss(batch);
+    const cfg = golden.config;
+    const { C, L, V, eps } = cfg;
+    const hidden = await engine.readHiddenStates();
+    expect(hidden).toHaveLength(L + 1);
+    hidden.forEach((h) => expect(h).toHaveLength(batch.B * batch.T * C));
+    const table = paramTable(cfg);
+    const at = (name: string) => table.byName.get(name)!.offset;
+    const [wte, normf, wlm] = [at('wte'), at('normf'), at('wlm')];
+    for (const pos of [0, 5, batch.B * batch.T - 1]) {
+      const embedding = Array.from({ length: C }, (_, c) => engine.params[wte + batch.tokens[pos] * C + c]);
+      const cmp = compareArrays(`res[0] at ${pos}`, hidden[0].subarray(pos * C, (pos + 1) * C), embedding, { atol: 1e-7, rtol: 1e-6 });
+      expect(cmp.ok, cmp.report).toBe(true);
+      const x = hidden[L].subarray(pos * C, (pos + 1) * C);
+      const rstd = 1 / Math.sqrt(x.reduce((acc, v) => acc + v * v, 0) / C + eps);
+      const logits = Array.from({ length: V }, (_, v) => x.reduce((acc, xc, c) => acc + xc * rstd * engine.params[normf + c] * engine.params[wlm + v * C + c], 0));
+      const got = engine.logits.subarray(pos * V, (pos + 1) * V);
+      const cmpLogits = compareArrays(`logits from res[L] at ${pos}`, got, logits, { atol: 1e-5, rtol: 1e-5 });
+      expect(cmpLogits.ok, cmpLogits.report).toBe(true);
+    }
+  });
+
   it('fails loudly on bad batches and on backward without forward', async () => {
     const engine = await engineFor();
     const bad = { ...batch, tokens: batch.tokens.slice() };

@@ -166,6 +166,11 @@ export class CpuEngine implements Engine {
     return Float32Array.from(this.logits);
   }
 
+  async readHiddenStates(): Promise<Float32Array[]> {
+    if (!this.acts) throw new Error('CpuEngine.readHiddenStates: no forward() or evalLoss() yet');
+    return this.acts.res.map((r) => Float32Array.from(r));
+  }
+
   async readParams(): Promise<Float32Array> {
     return Float32Array.from(this.params);
   }

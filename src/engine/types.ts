@@ -50,6 +50,9 @@ export interface Engine {
   evalLoss(batch: Batch): Promise<number>;
   /** Logits (B*T, V) of the last forward() or evalLoss(): greedy decoding, likelihood scoring, tests. */
   readLogits(): Promise<Float32Array>;
+  /** The residual stream of the last forward() or evalLoss() at every depth (linear probes): L+1 arrays of
+   *  (B*T, C), [0] the token embeddings, [l] the stream after layer l (before the final norm). */
+  readHiddenStates(): Promise<Float32Array[]>;
   /** The flat parameters (table.total floats, f32, the checkpoint format). */
   readParams(): Promise<Float32Array>;
   /** Replace all parameters and zero the AdamW moments (a fresh optimizer, as each fine-tune starts). */

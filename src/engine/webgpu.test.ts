@@ -112,6 +112,16 @@ describe('WebGPU engine vs the CPU spec engine', () => {
       expectScalar(`step ${t} grad norm`, await gpu.step(hp), await cpu.step(hp), 1e-4);
     }
     expectTensors('params after 4 steps', await gpu.readParams(), cpu.params, ODD, () => 0.02 * 5e-3, 1e-4);
+    // The residual stream at every depth (linear probes read it), after an evaluation of another shape.
+    const probe = randomBatch(rng, ODD, 2);
+    await cpu.evalLoss(probe);
+    await gpu.evalLoss(probe);
+    const [hc, hg] = [await cpu.readHiddenStates(), await gpu.readHiddenStates()];
+    expect(hg).toHaveLength(ODD.L + 1);
+    hg.forEach((h, l) => {
+      const cmp = compareArrays(`hidden state ${l} (gpu vs cpu)`, h, hc[l], { atol: 1e-5, rtol: 1e-4 });
+      expect(cmp.ok, cmp.report).toBe(true);
+    });
     gpu.dispose();
   });
 });

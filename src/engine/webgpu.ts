@@ -8,9 +8,9 @@ import { createBuffer } from '../gpu/buffers';
 import { encodeDispatches, type Dispatch } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import { adamwStep, writeAdamwSchedule, type AdamwOptimizer, type TensorRange } from '../kernels/adamw';
-import { prepareAttention } from '../kernels/attention';
+import { attentionBackwardKernel, attentionForwardKernel, prepareAttention } from '../kernels/attention';
 import { allKernels } from '../kernels/index';
-import { prepareMatmul } from '../kernels/matmul';
+import { matmulConfigsFor, matmulKernels, prepareMatmul } from '../kernels/matmul';
 import { reduceNorm, type Reduction } from '../kernels/reduce';
 import type { ModelConfig } from '../model/config';
 import { paramTable, type ParamTable } from '../model/params';
@@ -19,6 +19,8 @@ import { buildShapePlan, inputLayout, type ShapePlan } from './webgpuPlan';
 
 /** Steps (or evaluations) per submit at most: the result rings' and the AdamW schedule's capacity. */
 export const STEPS_PER_SUBMIT = 64;
+/** Batch rows an engine is prepared for by default (tokens = rows x context). */
+export const DEFAULT_MAX_ROWS = 64;
 
 type Waiter = { slot: number; resolve: (value: number) => void; reject: (error: Error) => void };
 
@@ -60,6 +62,8 @@ export class WebGpuEngine implements Engine {
   private constructor(
     readonly gpu: Gpu,
     readonly config: ModelConfig,
+    /** The largest batch (B*T tokens) whose pipelines were prepared. */
+    readonly maxTokens: number,
   ) {
     this.table = paramTable(config);
     const bytes = this.table.total * 4;
@@ -73,11 +77,14 @@ export class WebGpuEngine implements Engine {
   }
 
   /** Compiles every pipeline the model uses (errors name the kernel), then builds the engine. */
-  static async create(gpu: Gpu, config: ModelConfig): Promise<WebGpuEngine> {
-    for (const kernel of allKernels) await gpu.pipelines.prepare(kernel);
-    await prepareMatmul(gpu);
+  static async create(gpu: Gpu, config: ModelConfig, { maxTokens = DEFAULT_MAX_ROWS * config.T } = {}): Promise<WebGpuEngine> {
+    // Matmul and attention are prepared below at the overrides this model uses, not at their defaults.
+    const tuned = new Set([...matmulKernels, attentionForwardKernel, attentionBackwardKernel]);
+    for (const kernel of allKernels) if (!tuned.has(kernel)) await gpu.pipelines.prepare(kernel);
+    const { C, F, V } = config;
+    await prepareMatmul(gpu, matmulConfigsFor([[C, 3 * C], [C, C], [C, 2 * F], [F, C], [C, V]], maxTokens));
     await prepareAttention(gpu, config.T, config.HS);
-    return new WebGpuEngine(gpu, config);
+    return new WebGpuEngine(gpu, config, maxTokens);
   }
 
   /** Bytes of GPU memory the engine holds now (parameters, gradients, moments, activations, scratch). */
@@ -91,6 +98,7 @@ export class WebGpuEngine implements Engine {
     const key = `${B}x${T}`;
     let plan = this.plans.get(key);
     if (!plan) {
+      if (B * T > this.maxTokens) throw new Error(`WebGpuEngine: a ${B}x${T} batch exceeds the ${this.maxTokens} tokens this engine was prepared for (WebGpuEngine.create option maxTokens)`);
       plan = buildShapePlan(this.gpu, this.config, this.table, this.params, this.grads, B, T, STEPS_PER_SUBMIT);
       this.plans.set(key, plan);
     }
@@ -211,6 +219,14 @@ export class WebGpuEngine implements Engine {
     if (!this.last) throw new Error('WebGpuEngine.readLogits: no forward() or evalLoss() yet');
     await this.flush();
     return readF32(this.gpu, this.last.logits, this.last.B * this.last.T * this.config.V);
+  }
+
+  /** res0..resL of the last forward or evalLoss (the residual-stream buffers its plan keeps). */
+  async readHiddenStates(): Promise<Float32Array[]> {
+    const plan = this.last;
+    if (!plan) throw new Error('WebGpuEngine.readHiddenStates: no forward() or evalLoss() yet');
+    await this.flush();
+    return Promise.all(plan.res.map((buffer) => readF32(this.gpu, buffer, plan.B * plan.T * this.config.C)));
   }
 
   async readParams(): Promise<Float32Array> {

@@ -34,6 +34,8 @@ export interface ShapePlan {
   /** GPU memory the plan holds. */
   bytes: number;
   logits: GPUBuffer;
+  /** (L+1) residual streams (B*T, C): res[0] the embeddings, res[l] after layer l (readHiddenStates). */
+  res: GPUBuffer[];
   loss: GPUBuffer; // (1) the batch's mean loss
   dres: GPUBuffer; // residual-stream gradient: cleared before each backward (normBackward accumulates)
   forward: Dispatch[];
@@ -126,5 +128,5 @@ export function buildShapePlan(
     for (const b of owned) b.destroy();
   };
   const bytes = owned.reduce((sum, b) => sum + b.size, 0);
-  return { B, T, inputs, inputRing, inputBytes: io.bytes, bytes, logits: a.logits, loss: a.loss, dres: a.dres, forward, backward, release };
+  return { B, T, inputs, inputRing, inputBytes: io.bytes, bytes, logits: a.logits, res, loss: a.loss, dres: a.dres, forward, backward, release };
 }

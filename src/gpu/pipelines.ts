@@ -44,8 +44,12 @@ export class PipelineCache {
     private faults: GpuFaults,
   ) {}
 
-  private module(kernel: KernelSource): GPUShaderModule {
-    const key = `${kernel.name}\u0000${kernel.code}`;
+  /**
+   * One module per pipeline (kernel and overrides): Chrome stalled compiling a second pipeline from a module
+   * already used with other override values (seen with SwiftShader, Chromium 156), and a module costs little.
+   */
+  private module(kernel: KernelSource, overrides: Overrides): GPUShaderModule {
+    const key = `${keyOf(kernel, overrides)}\u0000${kernel.code}`;
     let module = this.modules.get(key);
     if (!module) {
       module = this.device.createShaderModule({ label: kernel.name, code: kernel.code });
@@ -63,7 +67,7 @@ export class PipelineCache {
     const cached = this.pipelines.get(key);
     if (cached) return cached;
     const label = labelOf(kernel, overrides);
-    const module = this.module(kernel);
+    const module = this.module(kernel, overrides);
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length) {

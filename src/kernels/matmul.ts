@@ -88,7 +88,8 @@ export async function prepareMatmul(gpu: Gpu, configs: MatmulConfig[] = Object.v
     validateMatmulConfig(config);
     if (matmulSharedBytes(config) > limit) throw new Error(`matmul config ${JSON.stringify(config)}: ${matmulSharedBytes(config)} bytes of workgroup memory, the device allows ${limit}`);
   }
-  await Promise.all(matmulVariants(configs).map(({ kernel, overrides }) => gpu.pipelines.prepare(kernel, overrides)));
+  // One at a time: Chrome's GPU process stalls on many concurrent compilations (seen with SwiftShader).
+  for (const { kernel, overrides } of matmulVariants(configs)) await gpu.pipelines.prepare(kernel, overrides);
 }
 
 function tiles(config: MatmulConfig, P: number, Q: number): number {
@@ -190,3 +191,22 @@ export function matmulBackwardWeight(gpu: Gpu, dw: GpuTensor, dy: GpuTensor, x: 
 }
 
 export type MatmulMode = Mode;
+
+/**
+ * The tile configs matmulPlanFor picks for products with M rows (tokens) from 1 to maxM, for each (K, N)
+ * weight shape: what an engine must prepare. Compiling only these keeps start-up short (a large-tile
+ * variant can take minutes to compile on a software adapter, and a small model never uses it).
+ */
+export function matmulConfigsFor(weightShapes: readonly [K: number, N: number][], maxM: number): MatmulConfig[] {
+  const used = new Set<MatmulConfig>();
+  const modes: Mode[] = ['forward', 'backward_input', 'backward_weight'];
+  for (let M = 1; M <= maxM; M++) {
+    for (const [K, N] of weightShapes) {
+      for (const mode of modes) {
+        const { P, Q, R } = matmulDims(mode, M, K, N);
+        used.add(matmulPlanFor(P, Q, R).config);
+      }
+    }
+  }
+  return [...used];
+}

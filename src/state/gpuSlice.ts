@@ -5,7 +5,7 @@ import type { AdapterSummary } from '../gpu/adapter';
 import { createBrowserGpu, WebGpuUnavailableError } from '../gpu/browser';
 import type { GpuFault } from '../gpu/faults';
 import type { SelfTestResult } from '../kernels/selftest';
-import { GpuWorkerClient } from '../worker/client';
+import { gpuWorker } from '../worker/client';
 import type { WorkerEvent } from '../worker/protocol';
 
 export type GpuStatus = 'idle' | 'acquiring' | 'ready' | 'unavailable' | 'error';
@@ -23,10 +23,16 @@ export interface GpuSlice {
   runSelfTest: () => Promise<void>;
 }
 
-let worker: GpuWorkerClient | undefined;
+let faultsWired = false;
 
 export const createGpuSlice: StateCreator<GpuSlice> = (set, get) => {
   const addFault = (fault: GpuFault) => set({ faults: [...get().faults, fault] });
+  /** Faults of the worker's device (where training runs) join the page's own. */
+  const wireWorkerFaults = () => {
+    if (faultsWired) return;
+    gpuWorker().subscribe((event) => event.type === 'fault' && addFault(event.fault));
+    faultsWired = true;
+  };
   return {
     gpuStatus: 'idle',
     faults: [],
@@ -36,6 +42,7 @@ export const createGpuSlice: StateCreator<GpuSlice> = (set, get) => {
     async connectGpu() {
       if (get().gpuStatus === 'acquiring' || get().gpuStatus === 'ready') return;
       set({ gpuStatus: 'acquiring', gpuError: undefined });
+      wireWorkerFaults();
       try {
         const gpu = await createBrowserGpu('plasticity-lab-page');
         gpu.faults.subscribe(addFault);
@@ -50,8 +57,8 @@ export const createGpuSlice: StateCreator<GpuSlice> = (set, get) => {
     async runSelfTest() {
       set({ selfTestStatus: 'running', selfTestResults: [], selfTestError: undefined });
       try {
-        worker ??= new GpuWorkerClient(addFault);
-        const done = await worker.request<Extract<WorkerEvent, { type: 'selftest-done' }>>((id) => ({ type: 'selftest', id }));
+        wireWorkerFaults();
+        const done = await gpuWorker().request<Extract<WorkerEvent, { type: 'selftest-done' }>>((id) => ({ type: 'selftest', id }));
         const passed = done.results.length > 0 && done.results.every((r) => r.passed);
         set({ selfTestStatus: passed ? 'passed' : 'failed', selfTestResults: done.results });
       } catch (error) {

@@ -47,7 +47,7 @@ function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTablePr
         <p className="chart-empty">No runs yet: press Train for one λ or Sweep for the grid. Each run pretrains, measures the base model, then fine-tunes on every task.</p>
       ) : (
         <div className="table-scroll">
-          <table className="runs">
+          <table className="runs" aria-label="Runs">
             <thead>
               <tr>
                 <th>

@@ -1,23 +1,27 @@
-// The page's handle on the GPU worker: one worker, request/response by id, faults streamed to a listener.
-import type { GpuFault } from '../gpu/faults';
+// The page's handle on the GPU worker: one worker per page, request/response by id for requests that
+// answer, and every other event (faults, runner events, progress) delivered to subscribers.
 import type { WorkerEvent, WorkerRequest } from './protocol';
 
 type Pending = { resolve: (event: WorkerEvent) => void; reject: (error: Error) => void };
+type Listener = (event: WorkerEvent) => void;
 
 export class GpuWorkerClient {
   private worker = new Worker(new URL('./gpu.worker.ts', import.meta.url), { type: 'module', name: 'gpu-worker' });
   private pending = new Map<number, Pending>();
+  private listeners = new Set<Listener>();
   private nextId = 1;
 
-  constructor(onFault: (fault: GpuFault) => void) {
+  constructor() {
     this.worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
       const event = message.data;
-      if (event.type === 'fault') return onFault(event.fault);
-      const waiting = this.pending.get(event.id);
-      if (!waiting) return;
-      this.pending.delete(event.id);
-      if (event.type === 'error') waiting.reject(new Error(event.message));
-      else waiting.resolve(event);
+      const waiting = 'id' in event ? this.pending.get(event.id) : undefined;
+      if (waiting && 'id' in event) {
+        this.pending.delete(event.id);
+        if (event.type === 'error') waiting.reject(new Error(event.message));
+        else waiting.resolve(event);
+        return;
+      }
+      for (const listener of this.listeners) listener(event);
     };
     this.worker.onerror = (event) => {
       const error = new Error(`GPU worker crashed: ${event.message}`);
@@ -26,6 +30,7 @@ export class GpuWorkerClient {
     };
   }
 
+  /** Sends a request that the worker answers (by id). */
   request<T extends WorkerEvent>(make: (id: number) => WorkerRequest): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -33,4 +38,22 @@ export class GpuWorkerClient {
       this.worker.postMessage(make(id));
     });
   }
+
+  /** Sends a message that gets no answer (pause, resume, cancel). */
+  send(message: WorkerRequest): void {
+    this.worker.postMessage(message);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+let shared: GpuWorkerClient | undefined;
+
+/** The page's one GPU worker, started on first use. */
+export function gpuWorker(): GpuWorkerClient {
+  shared ??= new GpuWorkerClient();
+  return shared;
 }

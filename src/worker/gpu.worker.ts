@@ -1,16 +1,32 @@
-// The dedicated worker that owns a GPU device (the same src/gpu code as the page and Node).
-import type { Gpu } from '../gpu/adapter';
+// The dedicated worker that owns the GPU device (the same src/gpu code as the page and Node) and hosts the
+// experiment runner. A lost device is recovered: a new device, the sweep restarted from what the store holds
+// (finished runs kept, the unfinished run resumed from its last checkpoint), the event recorded in the run.
+import { describeAdapter, type Gpu } from '../gpu/adapter';
 import { createBrowserGpu } from '../gpu/browser';
+import { loadCorpus } from '../data/load';
+import { WebGpuEngine } from '../engine/webgpu';
 import { runSelfTests } from '../kernels/selftest';
+import { openIndexedDbStore } from '../lab/persist';
+import type { ResultStore } from '../lab/persist/types';
+import { maxBatchTokens, requiredDataFiles, runSweep, type RunnerEvent } from '../lab/runner';
+import type { ModelConfig } from '../model/config';
+import type { Results } from '../lab/results';
+import { PhaseControl } from '../train';
 import type { WorkerEvent, WorkerRequest } from './protocol';
 
+type StartRequest = Extract<WorkerRequest, { type: 'start' }>;
+
 let gpu: Promise<Gpu> | undefined;
+let store: Promise<ResultStore> | undefined;
+let active: { control: PhaseControl; abort: AbortController } | undefined;
+/** How many times one sweep may recover from a lost device before it gives up. */
+const MAX_RECOVERIES = 3;
 
 function post(event: WorkerEvent): void {
   self.postMessage(event);
 }
 
-async function workerGpu(): Promise<Gpu> {
+function workerGpu(): Promise<Gpu> {
   gpu ??= createBrowserGpu('plasticity-lab-worker').then((g) => {
     g.faults.subscribe((fault) => post({ type: 'fault', fault }));
     void g.device.lost.then(() => (gpu = undefined));
@@ -19,16 +35,81 @@ async function workerGpu(): Promise<Gpu> {
   return gpu;
 }
 
+function deviceLost(g: Gpu): boolean {
+  return g.faults.list.some((f) => f.kind === 'lost');
+}
+
+async function runStart(request: StartRequest, recoveries = 0): Promise<void> {
+  const g = await workerGpu();
+  store ??= openIndexedDbStore();
+  const corpus = await loadCorpus({
+    baseUrl: request.dataBaseUrl,
+    files: requiredDataFiles(request.sweep),
+    onProgress: ({ receivedBytes, totalBytes, fromCache }) => post({ type: 'corpus-progress', receivedBytes, totalBytes, fromCache }),
+  });
+  active ??= { control: new PhaseControl(), abort: new AbortController() };
+  const { control, abort } = active;
+  const host = {
+    createEngine: (config: ModelConfig) => WebGpuEngine.create(g, config, { maxTokens: maxBatchTokens(request.sweep) }),
+    corpus,
+    store: await store,
+    device: { adapter: describeAdapter(g.adapter), vendor: g.adapter.vendor, architecture: g.adapter.architecture, build: __BUILD_ID__ },
+    emit: (event: RunnerEvent) => post({ type: 'runner', event }),
+  };
+  try {
+    const results = await runSweep(host, request.sweep, { sweepId: request.sweepId, runs: request.runs, signal: abort.signal, control, resume: request.resume });
+    active = undefined;
+    post({ type: 'sweep-done', id: request.id, results, status: abort.signal.aborted ? 'cancelled' : 'completed' });
+  } catch (error) {
+    if (!deviceLost(g) || recoveries >= MAX_RECOVERIES || abort.signal.aborted) throw error;
+    const lost = g.faults.list.find((f) => f.kind === 'lost')!;
+    const message = `GPU device lost (${lost.message}); recovered on a new device and resumed from the last checkpoint.`;
+    post({ type: 'device-recovered', message });
+    const resume = await noteRecovery(await store, request.sweepId, message);
+    await runStart({ ...request, resume }, recoveries + 1);
+  }
+}
+
+/** Records the loss in every unfinished run's events (stored), and returns the results to resume from. */
+async function noteRecovery(results: ResultStore, sweepId: string, message: string): Promise<Results> {
+  const saved = (await results.loadSweep(sweepId)).results;
+  const time = new Date().toISOString();
+  const runs = saved.runs.map((run) =>
+    ['done', 'diverged', 'failed'].includes(run.status) ? run : { ...run, events: [...run.events, { time, kind: 'device-lost', message }] },
+  );
+  for (const run of runs) if (!saved.runs.includes(run)) await results.saveRun(sweepId, run);
+  return { ...saved, runs };
+}
+
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   try {
-    if (request.type === 'selftest') {
-      const g = await workerGpu();
-      const results = await runSelfTests(g);
-      post({ type: 'selftest-done', id: request.id, adapter: g.adapter, results });
+    switch (request.type) {
+      case 'selftest': {
+        const g = await workerGpu();
+        post({ type: 'selftest-done', id: request.id, adapter: g.adapter, results: await runSelfTests(g) });
+        break;
+      }
+      case 'start':
+        if (active) throw new Error('A sweep is already running in this tab: pause or cancel it first.');
+        await runStart(request);
+        break;
+      case 'pause':
+        active?.control.pause();
+        break;
+      case 'resume':
+        active?.control.resume();
+        break;
+      case 'cancel':
+        active?.control.cancel();
+        active?.abort.abort();
+        break;
+      case 'lose-device':
+        (await workerGpu()).device.destroy();
+        break;
     }
   } catch (error) {
-    gpu = undefined;
-    post({ type: 'error', id: request.id, message: String((error as Error).message ?? error) });
+    active = undefined;
+    post({ type: 'error', id: 'id' in request ? request.id : 0, message: String((error as Error).message ?? error) });
   }
 };

@@ -1,0 +1,21 @@
+import { expect, test } from '@playwright/test';
+import { chartPoints, openLab, TINY, waitForFinishedRuns } from './support';
+
+test('slider + Train: the loss chart fills and falls, the plasticity chart gains a point', async ({ page }, testInfo) => {
+  await openLab(page, `${TINY}&wd=0,1`);
+  const exact = page.getByRole('spinbutton', { name: 'Weight decay λ' });
+  await exact.fill('0.3');
+  await exact.press('Enter');
+  await expect(page.getByTestId('timescale-shrink')).not.toHaveText('1');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+
+  await expect.poll(() => chartPoints(page, 'chart-loss'), { timeout: 300_000 }).toBeGreaterThan(0);
+  await page.screenshot({ path: testInfo.outputPath('training.png'), fullPage: true });
+  const results = await waitForFinishedRuns(page, 1);
+  const run = results.runs.find((r) => r.lambda === 0.3)!;
+  expect(run.status).toBe('done');
+  const losses = run.pretrain!.loss.y.filter((y): y is number => y !== null);
+  expect(losses.at(-1)!).toBeLessThan(losses[0]);
+  await expect.poll(() => chartPoints(page, 'chart-plasticity')).toBeGreaterThan(0);
+  await page.screenshot({ path: testInfo.outputPath('trained.png'), fullPage: true });
+});

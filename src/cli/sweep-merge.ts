@@ -1,0 +1,63 @@
+// Merge the outputs of a sharded sweep (or of several sessions) into one results file:
+//   npm run sweep:merge -- --out merged.json <dir or results.json> <dir or results.json> ...
+// Every input is validated with the results schema and must hold the same sweep definition (the merge refuses
+// otherwise, naming the field that differs). Runs and controls are combined in the sweep's order (merge.ts);
+// the output is a results file the page imports. Exit codes: 0 merged, 1 error.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { mergeResults, type MergeInput } from '../lab/merge';
+import { RESULTS_FILE } from '../lab/persist/files';
+import { parseResults, resultsToJson } from '../lab/results';
+
+export const USAGE = 'usage: npm run sweep:merge -- --out <merged.json> <dir or results.json> [more ...]';
+
+class UsageError extends Error {}
+
+export function parseMergeArgs(argv: readonly string[]): { out: string; inputs: string[] } {
+  const inputs: string[] = [];
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--out') {
+      out = argv[++i];
+      if (out === undefined) throw new UsageError('--out needs a value');
+    } else if (argv[i].startsWith('--')) throw new UsageError(`unknown argument "${argv[i]}"`);
+    else inputs.push(argv[i]);
+  }
+  if (!out) throw new UsageError('--out <merged.json> is required');
+  if (!inputs.length) throw new UsageError('give the shard directories (or results files) to merge');
+  return { out, inputs };
+}
+
+/** A shard's results: `<dir>/results.json` or the file itself, validated. */
+export function readResultsInput(path: string): MergeInput {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, RESULTS_FILE) : path;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${file} does not exist (did that shard run?)` : `${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return { where: file, results: parseResults(json, file) };
+}
+
+export function main(argv: readonly string[], deps: { log?: (line: string) => void } = {}): number {
+  const log = deps.log ?? ((line: string) => console.log(line));
+  try {
+    const args = parseMergeArgs(argv);
+    const { results, notes } = mergeResults(args.inputs.map(readResultsInput));
+    const out = resolve(args.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, resultsToJson(results));
+    notes.forEach((note) => log(`note: ${note}`));
+    log(`merged ${args.inputs.length} inputs: ${results.runs.length} runs, ${results.controls.length} controls of sweep "${results.sweep.name}" -> ${out}`);
+    return 0;
+  } catch (error) {
+    log(`error: ${error instanceof Error ? error.message : String(error)}${error instanceof UsageError ? `\n${USAGE}` : ''}`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (isEntry) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,111 @@
+// The sweep CLIs on the CPU engine (the WebGPU run is in src/lab/runner.gpu.test.ts): malformed sweep files
+// are refused naming the bad field, a sharded sweep merged equals the unsharded one, a rerun skips finished
+// runs, and the merge refuses shards of different sweeps.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCpuEngine } from '../engine/cpu';
+import { RESULTS_FILE } from '../lab/persist/files';
+import { parseResults } from '../lab/results';
+import { comparable, scratchDir, TINY_CONFIG, tinySweep } from '../lab/runner.testkit';
+import { main as merge } from './sweep-merge';
+import { main as sweepMain, parseSweepArgs, sweepIdOf } from './sweep';
+
+const root = scratchDir('plasticity-sweep-cli-');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function cli(argv: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  return sweepMain(argv, { createEngine: async (config) => createCpuEngine(config), log: (l) => lines.push(l) }).then((code) => ({ code, out: lines.join('\n') }));
+}
+
+function mergeCli(argv: string[]): { code: number; out: string } {
+  const lines: string[] = [];
+  const code = merge(argv, { log: (l) => lines.push(l) });
+  return { code, out: lines.join('\n') };
+}
+
+function configFile(name: string, content: unknown): string {
+  const path = join(root, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const readResults = (path: string) => parseResults(JSON.parse(readFileSync(path, 'utf8')), path);
+
+describe('npm run sweep: arguments and sweep files', () => {
+  const tiny = tinySweep();
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['a wrong type', { ...tiny, pretrain: { ...tiny.pretrain, peakLr: 'fast' } }, /pretrain\.peakLr: .*expected number/],
+    ['a misspelt key', { ...tiny, lambda: [0, 1] }, /Unrecognized key: "lambda"/],
+    ['an empty grid', { ...tiny, lambdas: [] }, /lambdas: /],
+    ['an unknown task', { ...tiny, tasks: [{ name: 'ADD', trainSize: 8, testSize: 8 }] }, /tasks\.0\.name/],
+    ['a task smaller than a batch', { ...tiny, tasks: [{ name: 'ADD-R', trainSize: 2, testSize: 8 }] }, /tasks\.0\.trainSize: ADD-R has 2 examples, fewer than one fine-tuning batch/],
+    ['broken JSON', '{"version": 1,', /is not valid JSON/],
+  ];
+  for (const [what, content, message] of cases) {
+    it(`refuses a sweep file with ${what}, naming the problem`, async () => {
+      const path = configFile(`bad-${what.replace(/\W+/g, '-')}.json`, content);
+      const { code, out } = await cli(['--config', path, '--out', join(root, 'never')]);
+      expect(code).toBe(1);
+      expect(out).toMatch(message);
+      expect(out).toContain(path);
+      expect(existsSync(join(root, 'never'))).toBe(false); // refused before anything is written
+    });
+  }
+
+  it('refuses bad arguments with the usage line', async () => {
+    expect(() => parseSweepArgs(['--config', 'x.json'])).toThrow(/--out <dir> is required/);
+    expect(() => parseSweepArgs(['--config', 'x', '--out', 'y', '--shard', '1-4'])).toThrow(/--shard must be i\/n/);
+    const { code, out } = await cli(['--config', TINY_CONFIG, '--out', join(root, 'never'), '--shard', '4/4']);
+    expect([code, out]).toEqual([1, expect.stringMatching(/--shard 4\/4: need 0 <= i < n/)]);
+    expect((await cli(['--confg', TINY_CONFIG])).out).toMatch(/unknown argument "--confg"[\s\S]*usage: npm run sweep/);
+  });
+
+  it('names a sweep by its definition', () => {
+    expect(sweepIdOf(tiny)).toMatch(/^tiny-smoke-sweep-[0-9a-f]{8}$/);
+    expect(sweepIdOf({ ...tiny, lambdas: [0, 2] })).not.toBe(sweepIdOf(tiny));
+  });
+});
+
+describe('npm run sweep: shards, merge, resume', () => {
+  const whole = join(root, 'whole');
+  const shards = [join(root, 'shard0'), join(root, 'shard1')];
+
+  it('a sweep run as two shards and merged equals the sweep run whole; a rerun skips finished runs', async () => {
+    const first = await cli(['--config', TINY_CONFIG, '--out', whole]);
+    expect(first.code, first.out).toBe(0);
+    expect(first.out).toMatch(/wd0-s0: done, base \d\.\d{4} bits\/char; ADD-R .*% exact \(answer NLL/);
+    for (const [i, dir] of shards.entries()) {
+      const shard = await cli(['--config', TINY_CONFIG, '--out', dir, '--shard', `${i}/2`]);
+      expect(shard.code, shard.out).toBe(0);
+      expect(shard.out).toMatch(new RegExp(`2 of 4 runs \\(shard ${i}/2\\)`));
+    }
+    expect(readResults(join(shards[1], RESULTS_FILE)).runs.map((r) => r.id)).toEqual(['wd1-s0', 'wd1-s1']);
+    expect(readResults(join(shards[1], RESULTS_FILE)).controls).toEqual([]); // controls go with each seed's first lambda
+
+    const merged = join(root, 'merged', 'all.json');
+    const m = mergeCli(['--out', merged, ...shards]);
+    expect(m.code, m.out).toBe(0);
+    expect(m.out).toMatch(/merged 2 inputs: 4 runs, 4 controls/);
+    expect(comparable(readResults(merged))).toEqual(comparable(readResults(join(whole, RESULTS_FILE))));
+
+    const again = await cli(['--config', TINY_CONFIG, '--out', whole]);
+    expect(again.code).toBe(0);
+    expect(again.out.match(/already done, skipped/g)).toHaveLength(4);
+    expect(again.out).not.toMatch(/resumes|: pretraining|control:/);
+  });
+
+  it('refuses to merge shards of different sweeps, and to run another sweep into a used directory', async () => {
+    const other = readResults(join(shards[1], RESULTS_FILE));
+    const path = configFile('other-results.json', { ...other, sweep: { ...other.sweep, finetune: { ...other.sweep.finetune, lr: 0.5 } } });
+    const m = mergeCli(['--out', join(root, 'no.json'), shards[0], path]);
+    expect(m.code).toBe(1);
+    expect(m.out).toMatch(/holds a different sweep than .*shard0.*differ in finetune\.lr/);
+    expect(mergeCli(['--out', join(root, 'no.json'), join(root, 'missing')]).out).toMatch(/missing does not exist \(did that shard run\?\)/);
+    const otherSweep = configFile('other-sweep.json', { ...tinySweep(), lambdas: [0, 3] });
+    const run = await cli(['--config', otherSweep, '--out', whole]);
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(/holds results of a different sweep .*differs in lambdas.*use another --out/);
+  });
+});

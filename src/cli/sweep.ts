@@ -1,0 +1,191 @@
+// Run a sweep headless on Node + Dawn (the same runner as the page):
+//   npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]
+// The config is a sweep definition (configs/default.json, configs/tiny.json), validated: a bad field is named.
+// --out is the sweep's directory (results.json, store.json, checkpoints/, persist/files.ts); running the same
+// command again skips finished runs and resumes unfinished ones from their last checkpoint. --shard i/n runs
+// only shard i (0-based) of n (shardRuns: round-robin, deterministic), for job arrays: one directory per
+// shard, then `npm run sweep:merge`. Random-init controls of a seed go with the shard that holds the seed's
+// first lambda. Exit codes: 0 done (or cancelled with Ctrl-C: rerun to resume), 1 error.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadCorpusFromDisk } from '../data/node';
+import type { Engine } from '../engine/types';
+import { WebGpuEngine } from '../engine/webgpu';
+import { describeAdapter, type Gpu } from '../gpu/adapter';
+import { createNodeGpu } from '../gpu/node';
+import { paramCount, type ModelConfig } from '../model/config';
+import { openFileStore, RESULTS_FILE } from '../lab/persist/files';
+import type { Results, Score } from '../lab/results';
+import { canonicalJson, sweepDifference } from '../lab/resultsBook';
+import { checkSweepRunnable, requiredDataFiles, runSweep, type RunnerEvent } from '../lab/runner';
+import { maxBatchTokens, pretrainSteps, runModel, runTimescale } from '../lab/runnerPlan';
+import { parseSweep, runId, shardRuns, sweepRuns, type RunKey, type SweepDefinition } from '../lab/sweep';
+
+export const USAGE = 'usage: npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]';
+
+export class UsageError extends Error {}
+
+export interface SweepArgs {
+  config: string;
+  out: string;
+  shard?: { index: number; count: number };
+}
+
+export function parseSweepArgs(argv: readonly string[]): SweepArgs {
+  const given: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    if (!['--config', '--out', '--shard'].includes(argv[i])) throw new UsageError(`unknown argument "${argv[i]}"`);
+    if (argv[i + 1] === undefined) throw new UsageError(`${argv[i]} needs a value`);
+    given[argv[i]] = argv[i + 1];
+  }
+  if (!given['--config']) throw new UsageError('--config <sweep.json> is required');
+  if (!given['--out']) throw new UsageError('--out <dir> is required');
+  const shardText = given['--shard'];
+  const m = shardText === undefined ? null : /^(\d+)\/(\d+)$/.exec(shardText);
+  if (shardText !== undefined && !m) throw new UsageError(`--shard must be i/n (e.g. 0/4), got "${shardText}"`);
+  return { config: given['--config'], out: given['--out'], ...(m ? { shard: { index: Number(m[1]), count: Number(m[2]) } } : {}) };
+}
+
+/** Reads and validates a sweep file; the error names the file and the bad fields. */
+export function readSweepFile(path: string): SweepDefinition {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseSweep(json, path);
+}
+
+/** A stable id for a sweep definition: its name as a slug and a hash of the definition. */
+export function sweepIdOf(sweep: SweepDefinition): string {
+  let h = 0x811c9dc5;
+  for (const ch of canonicalJson(sweep)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  const slug = sweep.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'sweep';
+  return `${slug}-${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+const fmt = (x: number | null | undefined, digits = 4) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+
+/** Progress lines: status changes, the runner's log, controls, and per run a metrics line at most every `minMs`. */
+export function sweepPrinter(log: (line: string) => void, minMs = 2000): (event: RunnerEvent) => void {
+  const status = new Map<string, string>();
+  const printed = new Map<string, { at: string; time: number }>();
+  const latest = new Map<string, { loss?: number | null; val?: number | null }>();
+  return (event) => {
+    if (event.type === 'log') log(event.message);
+    else if (event.type === 'control') log(`control ${event.control.task} seed ${event.control.seed}: ${event.control.result.status}, ${scoreText(event.control.result.score)}`);
+    else if (event.type === 'run') {
+      const { id, status: now, error } = event.run;
+      if (status.get(id) !== now) log(`${id}: ${now}${error ? ` (${error})` : ''}`);
+      status.set(id, now);
+    } else {
+      const { runId: id, series, progress } = event.batch;
+      const seen = latest.get(id) ?? {};
+      for (const [name, s] of Object.entries(series)) {
+        if (name.endsWith('.loss')) seen.loss = s.y.at(-1);
+        if (name.endsWith('valBitsPerChar')) seen.val = s.y.at(-1);
+      }
+      latest.set(id, seen);
+      const now = performance.now();
+      const [at, last] = [`${progress?.phase} ${progress?.step}`, printed.get(id)];
+      if (!progress || at === last?.at || (now - (last?.time ?? -Infinity) < minMs && progress.step !== progress.steps)) return;
+      printed.set(id, { at, time: now });
+      const speed = progress.tokensPerSecond ? `  ${Math.round(progress.tokensPerSecond).toLocaleString('en-US')} tok/s` : '';
+      const val = progress.phase === 'pretrain' ? `  val ${fmt(seen.val)} bits/char` : '';
+      const loss = progress.phase === 'measure' ? '' : `  loss ${fmt(seen.loss)}`;
+      log(`${id}: ${progress.phase} ${progress.step}/${progress.steps}${loss}${val}${speed}`);
+    }
+  };
+}
+
+function scoreText(score: Score): string {
+  const value = score.metric === 'bpc' ? `${fmt(score.value)} bits/char` : `${fmt(score.value === null ? null : 100 * score.value, 1)}% ${score.metric}`;
+  return score.answerNll === undefined ? value : `${value} (answer NLL ${fmt(score.answerNll)})`;
+}
+
+/** One line per requested run: status, base validation bits/char, each task's score after fine-tuning. */
+export function summaryLines(results: Results, keys: readonly RunKey[]): string[] {
+  return keys.map((key) => {
+    const run = results.runs.find((r) => r.id === runId(key));
+    if (!run) return `${runId(key)}: missing`;
+    const tasks = run.finetunes.map((f) => `${f.task} ${scoreText(f.score)}`).join('; ');
+    return `${run.id}: ${run.status}, base ${fmt(run.base?.valBitsPerChar)} bits/char${tasks ? `; ${tasks}` : ''}${run.error ? ` (${run.error})` : ''}`;
+  });
+}
+
+export interface SweepDeps {
+  /** A device to use (tests); by default one is created and destroyed. */
+  gpu?: Gpu;
+  /** Another engine (the CPU engine in orchestration tests); default: WebGpuEngine on the device. */
+  createEngine?: (config: ModelConfig) => Promise<Engine>;
+  log?: (line: string) => void;
+  /** Cancel (Ctrl-C): the current phase stops at its next submit; a rerun resumes from the last checkpoint. */
+  signal?: AbortSignal;
+  /** Where the corpus is (default public/data). */
+  dataDir?: string;
+}
+
+/** Runs the sweep (or one shard of it); returns the exit code. */
+export async function main(argv: readonly string[], deps: SweepDeps = {}): Promise<number> {
+  const log = deps.log ?? ((line: string) => console.log(line));
+  let gpu: Gpu | undefined = deps.gpu;
+  try {
+    const args = parseSweepArgs(argv);
+    const sweep = readSweepFile(args.config);
+    const runs = args.shard ? shardRuns(sweep, args.shard.index, args.shard.count) : sweepRuns(sweep);
+    const corpus = await loadCorpusFromDisk({ dir: deps.dataDir, files: requiredDataFiles(sweep) });
+    checkSweepRunnable(sweep, corpus, args.config);
+    const out = resolve(args.out);
+    const store = await openFileStore(out);
+    let resume: Results | undefined;
+    if (store.sweepId) {
+      resume = (await store.loadSweep(store.sweepId)).results;
+      const diff = sweepDifference(resume.sweep, sweep);
+      if (diff) throw new UsageError(`${out} holds results of a different sweep ("${resume.sweep.name}", differs in ${diff}): use another --out`);
+    }
+    let createEngine = deps.createEngine;
+    let device: Results['device'] = { adapter: 'CPU engine (float64 reference)', vendor: 'cpu', architecture: 'cpu', build: __BUILD_ID__ };
+    if (!createEngine) {
+      const g = (gpu ??= await createNodeGpu('plasticity-lab-sweep'));
+      createEngine = (config) => WebGpuEngine.create(g, config, { maxTokens: maxBatchTokens(sweep) });
+      device = { adapter: describeAdapter(g.adapter), vendor: g.adapter.vendor, architecture: g.adapter.architecture, build: __BUILD_ID__ };
+    }
+    const model = runModel(sweep);
+    const ts = runTimescale(sweep, 1);
+    log(`sweep "${sweep.name}": ${runs.length} of ${sweepRuns(sweep).length} runs${args.shard ? ` (shard ${args.shard.index}/${args.shard.count})` : ''}, ` +
+      `preset ${sweep.preset} (${paramCount(model).toLocaleString('en-US')} params), ${pretrainSteps(sweep)} pretraining steps a run, S=${ts.S.toFixed(3)}`);
+    log(`device: ${device.adapter}; build ${device.build}; writing ${join(out, RESULTS_FILE)}`);
+    const sweepId = store.sweepId ?? sweepIdOf(sweep);
+    const started = performance.now();
+    const results = await runSweep({ createEngine, corpus, store, device, emit: sweepPrinter(log) }, sweep, { sweepId, runs, signal: deps.signal, resume });
+    await store.saveSweep(sweepId, results);
+    summaryLines(results, runs).forEach((line) => log(line));
+    const seconds = (performance.now() - started) / 1000;
+    log(`${deps.signal?.aborted ? 'cancelled (run the same command again to resume)' : 'finished'} in ${seconds.toFixed(1)} s; results in ${join(out, RESULTS_FILE)}`);
+    return 0;
+  } catch (error) {
+    log(`error: ${error instanceof Error ? error.message : String(error)}${error instanceof UsageError ? `\n${USAGE}` : ''}`);
+    return 1;
+  } finally {
+    if (!deps.gpu) gpu?.device.destroy();
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (isEntry) {
+  const abort = new AbortController();
+  process.once('SIGINT', () => {
+    console.log('Ctrl-C: stopping at the next submit (rerun to resume from the last checkpoint; Ctrl-C again to quit now)');
+    abort.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  process.exitCode = await main(process.argv.slice(2), { signal: abort.signal });
+}

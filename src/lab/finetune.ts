@@ -1,0 +1,98 @@
+// Fine-tuning a copy of a model on one task (science.md): full fine-tuning from the given parameters with a
+// fresh optimizer, the sweep's fixed learning rate for every lambda, its weight decay (0 by default), epochs
+// and batch, cosine with warmup to 0, loss on answer characters only (DOMAIN: every character of the domain
+// text). Then the task's score, its gain over the start model, the fine-tuning curve, and for DOMAIN the
+// forgetting: pretraining validation bits/char after minus before.
+//
+// Score curve and stepsTo50: at each checkpoint of the phase (runnerPlan MEASURE_SIZES.points, evenly spaced,
+// plus step 0) the task is scored on a small fixed subset of its test set (the first curveExamples
+// examples; DOMAIN: that many windows). stepsTo50 is the first of those steps whose exact match is >= 50%,
+// so its resolution is one checkpoint interval; null if the subset never got there.
+import { WindowSampler, type WindowSamplerState } from '../data/sampler';
+import { ExampleSampler, type AnyTask, type TaskExample } from '../data/tasks';
+import type { ExampleSamplerState } from '../data/tasks/format';
+import { LIVE_SERIES } from '../state/labModel';
+import type { PhaseSampler, SamplerState } from '../train/batches';
+import { validationBitsPerChar } from './measureBase';
+import { downsample, type FinetuneResult, type Score } from './results';
+import type { RunContext } from './runnerContext';
+import { CURVE_POINTS, finetuneConfig, finiteOrNull, runSeeds } from './runnerPlan';
+import { runSegmented } from './segments';
+import type { TaskSpec } from './sweep';
+import { fullTestLimit, scoreGain, scoreTask } from './taskScores';
+
+export interface FinetuneArgs {
+  /** Whose checkpoints these are: the run's id, or the control's. */
+  ownerId: string;
+  seed: number;
+  spec: TaskSpec;
+  startParams: Float32Array;
+  /** The start model's score on the task (zero-shot): the gain is measured from it. */
+  before: Score;
+  /** The start model's validation bits/char (DOMAIN forgetting). */
+  valBitsBefore: number | null;
+  /** Stream live metrics under this run id (none for controls). */
+  liveId?: string;
+}
+
+interface FinetuneHistory {
+  curve: { x: number[]; y: number[] };
+  score: { x: number[]; y: number[] };
+}
+
+/** The task's training sampler: examples with an answer mask, or DOMAIN's text windows. */
+function samplerFor(task: AnyTask, seed: number, batchSize: number, seqLen: number): (state?: SamplerState) => PhaseSampler {
+  const config = { seed, batchSize, seqLen };
+  if (task.name === 'DOMAIN') return (state) => (state ? WindowSampler.fromState(task.train, state as WindowSamplerState) : new WindowSampler(task.train, config));
+  const examples: readonly TaskExample[] = task.train;
+  return (state) => (state ? ExampleSampler.fromState(examples, state as ExampleSamplerState) : new ExampleSampler(examples, config));
+}
+
+/** Exact-match tasks only: the first curve step at >= 50% (null: never); absent for other metrics. */
+function stepsTo50(metric: Score['metric'], score: FinetuneHistory['score']): { stepsTo50?: number | null } {
+  if (metric !== 'exact') return {};
+  const k = score.y.findIndex((y) => y >= 0.5);
+  return { stepsTo50: k < 0 ? null : score.x[k] };
+}
+
+export async function finetuneTask(ctx: RunContext, args: FinetuneArgs): Promise<FinetuneResult> {
+  const { engine, sweep, sizes, live } = ctx;
+  const name = args.spec.name;
+  const task = ctx.task(name, args.seed);
+  const makeSampler = samplerFor(task, runSeeds(args.seed).finetune(name), sweep.finetune.batch, ctx.model.T);
+  const config = finetuneConfig(sweep, (makeSampler() as ExampleSampler | WindowSampler).batchesPerEpoch);
+  const progress = (step: number) => ({ phase: `finetune.${name}`, step, steps: config.steps });
+  const out = await runSegmented<FinetuneHistory>(ctx, {
+    runId: args.ownerId, phase: `finetune:${name}`, config, identity: { seed: args.seed, task: name },
+    initialParams: () => args.startParams,
+    sampler: makeSampler,
+    history: () => ({ curve: { x: [], y: [] }, score: { x: [], y: [] } }),
+    hooks: (h) => ({
+      onMetrics: (m) => {
+        const steps = m.losses.map((_, i) => m.firstStep + i);
+        h.curve.x.push(...steps);
+        h.curve.y.push(...m.losses);
+        if (args.liveId) live.add(args.liveId, LIVE_SERIES.finetuneLoss(name), steps, m.losses, { ...progress(steps.at(-1)!), tokensPerSecond: m.tokensPerSecond });
+      },
+    }),
+    atPoint: async (step, _params, h) => {
+      const score = await scoreTask(engine, task, { rows: sizes.rows, limit: sizes.curveExamples });
+      h.score.x.push(step);
+      h.score.y.push(score.value ?? NaN);
+      if (args.liveId) live.add(args.liveId, LIVE_SERIES.finetuneScore(name), [step], [score.value ?? NaN], progress(step));
+    },
+  });
+  live.flush();
+  const curve = downsample({ x: out.history.curve.x, y: out.history.curve.y.map(finiteOrNull) }, CURVE_POINTS);
+  const scoreCurve = { x: out.history.score.x, y: out.history.score.y.map(finiteOrNull) };
+  const metric = args.before.metric;
+  const common = { task: name, curve, scoreCurve, ...stepsTo50(metric, out.history.score), seconds: out.seconds };
+  if (out.status === 'diverged') {
+    ctx.log(`${args.ownerId}: fine-tuning ${name} diverged: ${out.reason}`);
+    return { ...common, score: { metric, value: null }, gain: null, status: 'diverged' };
+  }
+  const score = await scoreTask(engine, task, { rows: sizes.rows, limit: fullTestLimit(task, args.spec.testSize, ctx.model.T), answerNll: true });
+  const forgetting = name === 'DOMAIN' ? { forgetting: finiteOrNull((await validationBitsPerChar(ctx)) - (args.valBitsBefore ?? NaN)) } : {};
+  await ctx.host.store.deleteCheckpoints(ctx.sweepId, args.ownerId, `finetune:${name}`);
+  return { ...common, score, gain: scoreGain(score, args.before), ...forgetting, status: 'done' };
+}

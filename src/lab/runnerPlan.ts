@@ -1,0 +1,149 @@
+// What a sweep's runs are, derived from the sweep definition alone (pure, no engine): the model, the two
+// phase configs, the timescale, the seeds each random choice draws from, the measurement sizes, the batch
+// shapes the memory check covers, and the checks that a sweep can run on the corpus it was given. The same
+// sweep and build give the same plan everywhere, so results are reproducible from the definition.
+import type { Corpus } from '../data/corpus';
+import { DATA_FILE_NAMES, type DataFileName } from '../data/manifest';
+import { TASK_FILES } from '../data/tasks';
+import { deriveSeed } from '../data/tasks/common';
+import { PRESETS, paramCount, timescale, type ModelConfig, type PresetName } from '../model/config';
+import type { BatchShape } from '../train/memory';
+import { finetunePhase, pretrainPhase, type PhaseConfig } from '../train/phase';
+import type { RunResult } from './results';
+import { runId, SweepError, type ProbeName, type RunKey, type SweepDefinition } from './sweep';
+
+/**
+ * How much each measurement reads. Part of the plan (so of the results' meaning), fixed per preset: enough
+ * windows and examples for a stable number at the lab presets; a handful on the tiny preset (tests, smoke runs).
+ */
+export interface MeasureSizes {
+  /** Rows per evaluation batch (greedy decoding, likelihoods, probe features, bits/char windows). */
+  rows: number;
+  /** Validation windows for base bits/char and forgetting (evaluationBitsPerChar's evenly spaced windows). */
+  valWindows: number;
+  /** Batches (of pretrain.batch windows) for validation during pretraining, seen-vs-unseen and perturbation. */
+  valBatches: number;
+  /** Probe examples per class: training split, test split. */
+  probeTrain: number;
+  probeTest: number;
+  /** Checkpoints per phase: weight norms (pretraining) and the score curve (fine-tuning) are taken there. */
+  points: number;
+  /** Test examples (DOMAIN: windows) scored at each fine-tuning point: the score curve and stepsTo50. */
+  curveExamples: number;
+  /** Independent Gaussian perturbations averaged for the sensitivity measurement. */
+  perturbDraws: number;
+}
+
+const LAB_SIZES: MeasureSizes = { rows: 64, valWindows: 256, valBatches: 8, probeTrain: 500, probeTest: 250, points: 10, curveExamples: 128, perturbDraws: 3 };
+
+export const MEASURE_SIZES: Record<PresetName, MeasureSizes> = {
+  tiny: { rows: 8, valWindows: 8, valBatches: 2, probeTrain: 8, probeTest: 4, points: 2, curveExamples: 8, perturbDraws: 1 },
+  lab: LAB_SIZES,
+  tpp20: LAB_SIZES,
+  overtrained: LAB_SIZES,
+};
+
+/** Curves in results keep at most this many points (downsample: evenly spaced, first and last kept). */
+export const CURVE_POINTS = 500;
+
+export function runModel(sweep: SweepDefinition): ModelConfig {
+  return { ...PRESETS[sweep.preset].model, decayGroup: sweep.decayGroup };
+}
+
+/** Pretraining updates: the budget's step count, or tokensPerParam * parameters / (B * T). */
+export function pretrainSteps(sweep: SweepDefinition): number {
+  const { budget, batch } = sweep.pretrain;
+  if (budget.kind === 'steps') return budget.value;
+  const model = runModel(sweep);
+  return Math.max(1, Math.round((budget.value * paramCount(model)) / (batch * model.T)));
+}
+
+const schedule = (sweep: SweepDefinition) => ({ peakLr: sweep.pretrain.peakLr, warmupFrac: sweep.pretrain.warmupFrac, minLrFrac: sweep.pretrain.minLrFrac });
+
+/** Pretraining at decay lambda: the sweep's budget, schedule and batch; validation every evalEvery steps. */
+export function pretrainConfig(sweep: SweepDefinition, lambda: number): PhaseConfig {
+  const train = { ...PRESETS[sweep.preset].train, ...schedule(sweep), B: sweep.pretrain.batch };
+  return pretrainPhase(train, lambda, { steps: pretrainSteps(sweep), evalEvery: sweep.pretrain.evalEvery });
+}
+
+/** Fine-tuning: one lr for every lambda, the sweep's decay (0 by default), epochs of full batches, cosine to 0. */
+export function finetuneConfig(sweep: SweepDefinition, batchesPerEpoch: number): PhaseConfig {
+  const { lr, epochs, weightDecay, warmupFrac } = sweep.finetune;
+  return finetunePhase(
+    { pretrainPeakLr: sweep.pretrain.peakLr, batchesPerEpoch, epochs },
+    { schedule: { peakLr: lr, warmupFrac, minLrFrac: 0 }, weightDecay, evalEvery: 0 },
+  );
+}
+
+/** S, exp(-lambda S) and tau/T of a run (tau/T is infinite at lambda 0: null, as JSON has no Infinity). */
+export function runTimescale(sweep: SweepDefinition, lambda: number): RunResult['timescale'] {
+  const ts = timescale({ ...schedule(sweep), steps: pretrainSteps(sweep) }, lambda);
+  return { S: ts.S, shrink: ts.shrink, tauOverT: Number.isFinite(ts.tauOverT) ? ts.tauOverT : null };
+}
+
+/** Every random choice of a run draws from its seed, never from lambda: runs of one seed are paired. */
+export const runSeeds = (seed: number) => ({
+  init: seed,
+  data: deriveSeed(seed, 'pretrain/data'),
+  finetune: (task: string) => deriveSeed(seed, `finetune/${task}`),
+  perturb: (draw: number) => deriveSeed(seed, `perturb/${draw}`),
+  probe: (name: ProbeName) => deriveSeed(seed, `probe/${name}`),
+});
+
+/** Steps at which a phase of `steps` updates checkpoints: `points` evenly spaced, the last one = steps. */
+export function checkpointSteps(steps: number, points: number): number[] {
+  const out = Array.from({ length: points }, (_, k) => Math.round(((k + 1) * steps) / points)).filter((s) => s > 0);
+  return [...new Set(out)];
+}
+
+/** Engine batch shapes a run uses, training batch first: the memory check covers all of them. */
+export function batchShapes(sweep: SweepDefinition): BatchShape[] {
+  const { T } = runModel(sweep);
+  const rows = MEASURE_SIZES[sweep.preset].rows;
+  return [{ B: sweep.pretrain.batch, T }, { B: sweep.finetune.batch, T }, { B: rows, T }];
+}
+
+/** The most tokens one batch of the sweep holds: what a WebGpuEngine must be prepared for. */
+export function maxBatchTokens(sweep: SweepDefinition): number {
+  return Math.max(...batchShapes(sweep).map(({ B, T }) => B * T));
+}
+
+/** The corpus files a sweep reads: pretraining text, validation, its tasks' files and its probes' files. */
+export function requiredDataFiles(sweep: SweepDefinition): DataFileName[] {
+  const needed = new Set<DataFileName>(['train', 'validation']);
+  for (const t of sweep.tasks) TASK_FILES[t.name].forEach((f) => needed.add(f));
+  const PROBE_FILES: Record<ProbeName, DataFileName[]> = { sentiment: ['imdb-tails', 'imdb-labels'], genre: ['probe-brown'] };
+  for (const p of sweep.probes) PROBE_FILES[p].forEach((f) => needed.add(f));
+  return DATA_FILE_NAMES.filter((f) => needed.has(f));
+}
+
+/** Fails early, naming the field, when a sweep cannot run on a corpus: a batch larger than the data that fills it. */
+export function checkSweepRunnable(sweep: SweepDefinition, corpus: Corpus, where = `sweep "${sweep.name}"`): void {
+  const { T } = runModel(sweep);
+  const windowsIn = (file: 'train' | 'validation') => Math.floor(((corpus.files[file]?.length ?? 0) - 1) / T);
+  const missing = requiredDataFiles(sweep).filter((f) => !corpus.files[f]);
+  if (missing.length) throw new SweepError(`${where} needs the corpus files ${missing.join(', ')}, which were not loaded (load requiredDataFiles(sweep))`);
+  const problems: string[] = [];
+  if (windowsIn('train') < sweep.pretrain.batch) problems.push(`pretrain.batch: ${sweep.pretrain.batch} windows do not fit the training text`);
+  const valNeeded = Math.max(sweep.pretrain.batch, MEASURE_SIZES[sweep.preset].rows);
+  if (windowsIn('validation') < valNeeded) problems.push(`pretrain.batch: the validation text holds fewer than ${valNeeded} windows`);
+  sweep.tasks.forEach((t, i) => {
+    const examples = t.name === 'DOMAIN' ? Math.floor((t.trainSize - 1) / T) : t.trainSize;
+    if (examples < sweep.finetune.batch) {
+      const unit = t.name === 'DOMAIN' ? `characters (${examples} windows of ${T + 1})` : 'examples';
+      problems.push(`tasks.${i}.trainSize: ${t.name} has ${t.trainSize} ${unit}, fewer than one fine-tuning batch (finetune.batch ${sweep.finetune.batch})`);
+    }
+  });
+  if (problems.length) throw new SweepError(`${where} cannot run:\n  ${problems.join('\n  ')}`);
+}
+
+/** A run that has not started: what the runs table shows as queued. */
+export function pendingRun(sweep: SweepDefinition, key: RunKey, device: string): RunResult {
+  return {
+    id: runId(key), lambda: key.lambda, seed: key.seed, status: 'pending', timescale: runTimescale(sweep, key.lambda),
+    pretrain: null, base: null, finetunes: [], events: [], device,
+  };
+}
+
+/** A number the schema's nullable fields accept: NaN and +-Infinity become null. */
+export const finiteOrNull = (x: number | null | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);

@@ -1,0 +1,144 @@
+// Drives the experiment runner in the GPU worker: Train (one lambda, added to the current results), Sweep
+// (the edited sweep), pause / resume / cancel, and resuming an unfinished sweep after a reload. Runner events
+// reach the store in batches: run results at once (rare), metric points at most every METRICS_FLUSH_MS.
+import type { StateCreator } from 'zustand';
+import type { Results } from '../lab/results';
+import { runId, type RunKey, type SweepDefinition } from '../lab/sweep';
+import type { WorkerEvent } from '../worker/protocol';
+import { gpuWorker } from '../worker/client';
+import { selectViewedResults, type LabSlice } from './labSlice';
+import { messageOf, TERMINAL_STATUSES, type MetricBatch } from './labModel';
+import type { GpuSlice } from './gpuSlice';
+
+export type RunState = 'idle' | 'running' | 'paused' | 'cancelling';
+const METRICS_FLUSH_MS = 200;
+
+export interface RunnerSlice {
+  runState: RunState;
+  /** Download progress of the data a run needs, while it loads in the worker. */
+  runnerData?: { receivedBytes: number; totalBytes: number };
+  startTrain: () => Promise<void>;
+  startSweep: () => Promise<void>;
+  /** Continues the newest stored sweep that has unfinished runs (after a reload or a crash). */
+  resumeUnfinished: () => Promise<void>;
+  pauseRun: () => void;
+  resumeRun: () => void;
+  cancelRun: () => void;
+  /** Destroys the worker's GPU device to exercise recovery (a driver reset does the same). */
+  simulateDeviceLoss: () => void;
+}
+
+type Store = LabSlice & GpuSlice & RunnerSlice;
+
+function emptyResults(sweep: SweepDefinition, device: Results['device']): Results {
+  const now = new Date().toISOString();
+  return { kind: 'plasticity-lab-results', version: 1, sweep, createdAt: now, updatedAt: now, device, runs: [], controls: [] };
+}
+
+export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set, get) => {
+  let pendingMetrics: MetricBatch[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let wired = false;
+
+  const flushMetrics = () => {
+    flushTimer = undefined;
+    const batches = pendingMetrics;
+    pendingMetrics = [];
+    get().appendMetrics(batches);
+  };
+
+  const onEvent = (event: WorkerEvent) => {
+    if (event.type === 'runner') {
+      const e = event.event;
+      if (e.type === 'metrics') {
+        pendingMetrics.push(e.batch);
+        flushTimer ??= setTimeout(flushMetrics, METRICS_FLUSH_MS);
+      } else if (e.type === 'run') {
+        get().upsertRun(e.run);
+      } else if (e.type === 'log') {
+        console.info(`[runner] ${e.message}`);
+      }
+    } else if (event.type === 'corpus-progress') {
+      set({ runnerData: { receivedBytes: event.receivedBytes, totalBytes: event.totalBytes } });
+    } else if (event.type === 'device-recovered') {
+      get().setNotice('warning', event.message);
+    }
+  };
+
+  const device = (): Results['device'] => {
+    const a = get().adapter;
+    return { adapter: a ? [a.vendor, a.architecture, a.description].filter(Boolean).join(' / ') : 'unknown', vendor: a?.vendor ?? '', architecture: a?.architecture ?? '', build: __BUILD_ID__ };
+  };
+
+  /** Runs `runs` of `sweep` in the worker, resuming from `resume`; the results document stays in the store. */
+  const start = async (sweep: SweepDefinition, sweepId: string, resume: Results, runs?: RunKey[]) => {
+    if (get().runState !== 'idle') return;
+    if (!wired) {
+      gpuWorker().subscribe(onEvent);
+      wired = true;
+    }
+    get().loadResults(resume, sweepId);
+    set({ runState: 'running' });
+    try {
+      const dataBaseUrl = new URL('data/', document.baseURI).href;
+      const done = await gpuWorker().request<Extract<WorkerEvent, { type: 'sweep-done' }>>((id) => ({ type: 'start', id, sweep, sweepId, runs, resume, dataBaseUrl }));
+      if (flushTimer) clearTimeout(flushTimer);
+      flushMetrics();
+      get().loadResults(done.results, sweepId);
+      if (done.status === 'cancelled') get().setNotice('info', 'Cancelled. Finished runs are kept; Sweep continues the rest.');
+    } catch (error) {
+      get().setNotice('error', messageOf(error));
+    } finally {
+      set({ runState: 'idle', runnerData: undefined });
+      void get().restoreSaved();
+    }
+  };
+
+  return {
+    runState: 'idle',
+
+    async startTrain() {
+      const { lambda, seed } = get().singleRun;
+      const current = get().results;
+      const base = current ?? emptyResults(get().sweep, device());
+      // One lambda joins the current sweep's grid, so its point lands on the charts beside earlier runs.
+      const lambdas = base.sweep.lambdas.includes(lambda) ? base.sweep.lambdas : [...base.sweep.lambdas, lambda].sort((a, b) => a - b);
+      const seeds = base.sweep.seeds.includes(seed) ? base.sweep.seeds : [...base.sweep.seeds, seed];
+      const sweep = { ...base.sweep, lambdas, seeds };
+      const resume = { ...base, sweep, runs: base.runs.filter((r) => r.id !== runId({ lambda, seed })) };
+      await start(sweep, get().sweepId ?? `sweep-${Date.now()}`, resume, [{ lambda, seed }]);
+    },
+
+    async startSweep() {
+      const { sweep, results, sweepId } = get();
+      const same = results && sweepId && JSON.stringify(results.sweep) === JSON.stringify(sweep);
+      await start(sweep, same ? sweepId : `sweep-${Date.now()}`, same ? results : emptyResults(sweep, device()));
+    },
+
+    async resumeUnfinished() {
+      const unfinished = get().storedSweeps.find((s) => !s.finished && s.results.runs.some((r) => !TERMINAL_STATUSES.has(r.status)));
+      if (!unfinished || get().shared) return;
+      get().setNotice('info', `Resuming "${unfinished.results.sweep.name}" from its last checkpoint.`);
+      await start(unfinished.results.sweep, unfinished.sweepId, unfinished.results);
+    },
+
+    pauseRun() {
+      if (get().runState !== 'running') return;
+      gpuWorker().send({ type: 'pause' });
+      set({ runState: 'paused' });
+    },
+    resumeRun() {
+      if (get().runState !== 'paused') return;
+      gpuWorker().send({ type: 'resume' });
+      set({ runState: 'running' });
+    },
+    cancelRun() {
+      if (get().runState === 'idle') return;
+      gpuWorker().send({ type: 'cancel' });
+      set({ runState: 'cancelling' });
+    },
+    simulateDeviceLoss: () => gpuWorker().send({ type: 'lose-device' }),
+  };
+};
+
+export { selectViewedResults };

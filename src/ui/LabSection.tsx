@@ -1,0 +1,65 @@
+import { useMemo } from 'react';
+import { selectViewedResults } from '../state/labSlice';
+import { useLab } from '../state/store';
+import { LabCharts } from './charts/LabCharts';
+import { runRows } from './charts/runRows';
+import { ExperimentControls } from './controls/ExperimentControls';
+import { RunsTable } from './RunsTable';
+
+/** Seconds a run takes at the lab preset on this device, from the measured tokens/s of finished runs. */
+function useSecondsPerRun(): number | undefined {
+  const results = useLab((s) => s.results);
+  return useMemo(() => {
+    const timed = results?.runs.filter((r) => r.pretrain && r.status === 'done') ?? [];
+    if (!timed.length) return undefined;
+    return timed.reduce((sum, r) => sum + r.pretrain!.seconds + r.finetunes.reduce((a, f) => a + f.seconds, 0), 0) / timed.length;
+  }, [results]);
+}
+
+function blockedReason(gpuStatus: string, shared: boolean): string | undefined {
+  if (shared) return 'Viewing shared results: Re-run to verify, or go back to your results to train.';
+  if (gpuStatus !== 'ready') return 'Training needs a WebGPU device (see the device panel).';
+  return undefined;
+}
+
+/** Controls, runs table and charts: the lab itself. */
+export function LabSection() {
+  const sweep = useLab((s) => s.sweep);
+  const setSweep = useLab((s) => s.setSweep);
+  const single = useLab((s) => s.singleRun);
+  const setSingleRun = useLab((s) => s.setSingleRun);
+  const results = useLab(selectViewedResults) ?? null;
+  const live = useLab((s) => s.live);
+  const selected = useLab((s) => s.selectedRunIds);
+  const setSelected = useLab((s) => s.setSelectedRuns);
+  const runState = useLab((s) => s.runState);
+  const gpuStatus = useLab((s) => s.gpuStatus);
+  const shared = useLab((s) => Boolean(s.shared));
+  const actions = useLab.getState(); // actions never change; reading them does not subscribe
+  const table = useMemo(() => (results ? runRows(results, live) : { rows: [], tasks: [] }), [results, live]);
+  const reason = blockedReason(gpuStatus, shared);
+  const secondsPerRun = useSecondsPerRun();
+
+  return (
+    <>
+      <ExperimentControls
+        sweep={sweep}
+        onSweepChange={setSweep}
+        lambda={single.lambda}
+        seed={single.seed}
+        onLambdaChange={(lambda) => setSingleRun({ lambda })}
+        runState={runState}
+        canStart={!reason}
+        blockedReason={reason}
+        secondsPerRun={secondsPerRun}
+        onTrain={() => void actions.startTrain()}
+        onSweep={() => void actions.startSweep()}
+        onPause={actions.pauseRun}
+        onResume={actions.resumeRun}
+        onCancel={actions.cancelRun}
+      />
+      <RunsTable rows={table.rows} tasks={table.tasks} selected={selected} onSelectionChange={setSelected} />
+      <LabCharts results={results} compareRunIds={selected} live={live} />
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import { useRef, useState } from 'react';
+import { downloadText, exportFileName, exportResultsJson } from '../lab/exportImport';
+import { selectViewedResults } from '../state/labSlice';
+import { useLab } from '../state/store';
+
+/** Share link, results JSON export/import and CSV tables for the results in view. */
+export function ShareBar() {
+  const results = useLab(selectViewedResults);
+  const shareUrl = useLab((s) => s.shareUrl);
+  const importText = useLab((s) => s.importResultsText);
+  const csvTables = useLab((s) => s.csvTables);
+  const setNotice = useLab((s) => s.setNotice);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [link, setLink] = useState<string>();
+
+  const share = async () => {
+    const url = shareUrl(location.href);
+    setLink(url);
+    try {
+      await navigator.clipboard.writeText(url);
+      setNotice('info', `Share link copied (${(url.length / 1024).toFixed(1)} KB).`);
+    } catch {
+      setNotice('info', 'Copy the share link from the box below.');
+    }
+  };
+  const exportCsv = () => {
+    if (!results) return;
+    for (const [name, text] of Object.entries(csvTables())) downloadText(exportFileName(results, `${name}.csv`), text!);
+  };
+  const onFile = async (file: File | undefined) => {
+    if (file) importText(await file.text(), file.name);
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  return (
+    <section className="panel share-bar" aria-label="Share and export">
+      <button type="button" onClick={() => void share()} disabled={!results}>
+        Copy share link
+      </button>
+      <button type="button" className="secondary" onClick={() => results && downloadText(exportFileName(results, 'results.json'), exportResultsJson(results))} disabled={!results}>
+        Export results JSON
+      </button>
+      <button type="button" className="secondary" onClick={exportCsv} disabled={!results}>
+        Export CSV tables
+      </button>
+      <label className="secondary file-button">
+        Import results JSON
+        <input ref={fileInput} type="file" accept="application/json,.json" aria-label="Import results JSON" onChange={(e) => void onFile(e.target.files?.[0])} />
+      </label>
+      {link ? <input className="share-link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.target.select()} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import { useLab } from '../state/store';
+
+/** Shown while results from a share link are in view: whose device, when, and how to check them here. */
+export function SharedBanner() {
+  const shared = useLab((s) => s.shared);
+  const leave = useLab((s) => s.leaveShared);
+  const loadResults = useLab((s) => s.loadResults);
+  const startSweep = useLab((s) => s.startSweep);
+  const canRun = useLab((s) => s.gpuStatus === 'ready' && s.runState === 'idle');
+  if (!shared) return null;
+  const rerun = async () => {
+    const sweep = shared.results.sweep;
+    leave();
+    loadResults({ ...shared.results, runs: [], controls: [] });
+    useLab.setState({ sweep });
+    await startSweep();
+  };
+  return (
+    <div className="shared-banner" role="status" data-testid="shared-banner">
+      <span>
+        Shared results, made on <strong>{shared.device}</strong> on <strong>{new Date(shared.date).toLocaleString()}</strong>. Nothing was
+        trained here.
+      </span>
+      <button type="button" onClick={() => void rerun()} disabled={!canRun} title={canRun ? 'Runs the same sweep on this device' : 'Needs a WebGPU device and no run in progress'}>
+        Re-run to verify
+      </button>
+      <button type="button" className="secondary" onClick={leave}>
+        Back to my results
+      </button>
+    </div>
+  );
+}
