@@ -35,5 +35,15 @@ test('a two-lambda sweep completes; export/import and a share link reproduce it'
   expect((await viewedResults(shared))!.runs).toHaveLength(2);
   expect(await runState(shared)).toBe('idle');
   await shared.screenshot({ path: testInfo.outputPath('shared.png'), fullPage: true });
+
+  // Re-run to verify: the same sweep trains here and its numbers stand beside the shared ones.
+  await expect(shared.getByTestId('device-panel')).toHaveAttribute('data-status', 'ready');
+  await shared.getByRole('button', { name: 'Re-run to verify' }).click();
+  await waitForFinishedRuns(shared, 2);
+  const verify = shared.getByRole('table', { name: 'Verification' });
+  await expect(verify).toContainText('wd0-s0');
+  await expect(verify).toContainText('base val bits/char');
+  await expect(verify).not.toContainText('…');
+  await shared.screenshot({ path: testInfo.outputPath('verified.png'), fullPage: true });
   await viewer.close();
 });

@@ -15,6 +15,10 @@ const METRICS_FLUSH_MS = 200;
 
 export interface RunnerSlice {
   runState: RunState;
+  /** Shared results being re-run here to verify them ("Re-run to verify"): shown beside the new numbers. */
+  verifyAgainst?: Results;
+  /** Leaves the shared view and runs the same sweep on this device, keeping the shared numbers to compare. */
+  rerunShared: () => Promise<void>;
   /** Download progress of the data a run needs, while it loads in the worker. */
   runnerData?: { receivedBytes: number; totalBytes: number };
   startTrain: () => Promise<void>;
@@ -120,6 +124,14 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
       if (!unfinished || get().shared) return;
       get().setNotice('info', `Resuming "${unfinished.results.sweep.name}" from its last checkpoint.`);
       await start(unfinished.results.sweep, unfinished.sweepId, unfinished.results);
+    },
+
+    async rerunShared() {
+      const shared = get().shared;
+      if (!shared) return;
+      get().leaveShared();
+      set({ verifyAgainst: shared.results, sweep: shared.results.sweep });
+      await start(shared.results.sweep, `verify-${Date.now()}`, emptyResults(shared.results.sweep, device()));
     },
 
     pauseRun() {

@@ -36,7 +36,7 @@ export async function cpuEngine(seed = 1, cfg: ModelConfig = TINY.model): Promis
 }
 
 export async function gpuEngine(seed = 1, cfg: ModelConfig = TINY.model): Promise<WebGpuEngine> {
-  const engine = await WebGpuEngine.create(await testGpu(), cfg);
+  const engine = await WebGpuEngine.create(await testGpu(), cfg, { maxTokens: 128 * cfg.T }); // the memory test uses B=128
   await engine.writeParams(initParams(engine.table, cfg, seed));
   return engine;
 }

@@ -7,6 +7,7 @@ import { NoticeBar } from './NoticeBar';
 import { SelfTestPanel } from './SelfTestPanel';
 import { ShareBar } from './ShareBar';
 import { SharedBanner } from './SharedBanner';
+import { VerifyPanel } from './VerifyPanel';
 import { WebGpuHelp } from './WebGpuHelp';
 
 export function App() {
@@ -41,6 +42,7 @@ export function App() {
       <SharedBanner />
       <main className="panels">
         {gpuStatus === 'unavailable' || gpuStatus === 'error' ? <WebGpuHelp /> : null}
+        <VerifyPanel />
         <LabSection />
         <ShareBar />
         <DevicePanel />

@@ -4,17 +4,9 @@ import { useLab } from '../state/store';
 export function SharedBanner() {
   const shared = useLab((s) => s.shared);
   const leave = useLab((s) => s.leaveShared);
-  const loadResults = useLab((s) => s.loadResults);
-  const startSweep = useLab((s) => s.startSweep);
+  const rerun = useLab((s) => s.rerunShared);
   const canRun = useLab((s) => s.gpuStatus === 'ready' && s.runState === 'idle');
   if (!shared) return null;
-  const rerun = async () => {
-    const sweep = shared.results.sweep;
-    leave();
-    loadResults({ ...shared.results, runs: [], controls: [] });
-    useLab.setState({ sweep });
-    await startSweep();
-  };
   return (
     <div className="shared-banner" role="status" data-testid="shared-banner">
       <span>
