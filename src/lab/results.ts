@@ -2,6 +2,7 @@
 // validated on every read (import, IndexedDB, shard merge, share URL), exported and imported by the page.
 import { z } from 'zod';
 import { SweepSchema, TASKS } from './sweep';
+import { zodIssueLines } from '../util/zodIssues';
 
 export const RESULTS_VERSION = 1;
 
@@ -123,7 +124,7 @@ export class ResultsError extends Error {
 export function parseResults(input: unknown, where = 'results'): Results {
   const result = ResultsSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 8).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  const problems = zodIssueLines(result.error);
   throw new ResultsError(`${where} is not a valid Plasticity Lab results file (version ${RESULTS_VERSION}):\n  ${problems.join('\n  ')}`);
 }
 

@@ -4,6 +4,7 @@
 // URLs all read and write this one schema.
 import { z } from 'zod';
 import { PRESETS, type PresetName } from '../model/config';
+import { zodIssueLines } from '../util/zodIssues';
 
 export const SWEEP_VERSION = 1;
 
@@ -106,7 +107,7 @@ export class SweepError extends Error {
 export function parseSweep(input: unknown, where = 'sweep'): SweepDefinition {
   const result = SweepSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  const problems = zodIssueLines(result.error, Infinity);
   throw new SweepError(`${where} is not a valid sweep definition (version ${SWEEP_VERSION}):\n  ${problems.join('\n  ')}`);
 }
 

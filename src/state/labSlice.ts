@@ -23,6 +23,8 @@ import {
   type SingleRunSettings,
 } from './labModel';
 import { buildShareUrl, decodeLabUrl } from './url';
+import type { z } from 'zod';
+import { zodIssueLines } from '../util/zodIssues';
 
 export interface LabSlice extends LabStorageSlice {
   /** The sweep definition being edited (what "Run sweep" would run). */
@@ -78,8 +80,8 @@ function initialFromLocation(): Pick<LabSlice, 'sweep' | 'singleRun' | 'shared' 
   return { sweep: decoded.sweep, singleRun: decoded.singleRun, shared: decoded.shared, notice };
 }
 
-function issues(error: { issues: readonly { path: PropertyKey[]; message: string }[] }): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+function issues(error: z.ZodError): string {
+  return zodIssueLines(error, Infinity).join('; ');
 }
 
 export const createLabSlice: StateCreator<LabSlice> = (set, get, api) => ({

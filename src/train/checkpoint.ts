@@ -16,6 +16,7 @@ import type { RngState } from '../util/rng';
 import type { SamplerState } from './batches';
 import type { PhaseConfig } from './phase';
 import type { PhaseProgress } from './runPhase';
+import { zodIssueLines } from '../util/zodIssues';
 
 export const CHECKPOINT_MAGIC = 'PLCK';
 export const CHECKPOINT_VERSION = 1;
@@ -131,7 +132,7 @@ function readHeader(bytes: Uint8Array): { header: CheckpointHeader; payloadAt: n
   }
   const parsed = CheckpointHeaderSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const issues = zodIssueLines(parsed.error, Infinity).join('; ');
     throw new CheckpointError(`invalid header: ${issues}`);
   }
   return { header: parsed.data, payloadAt: PREFIX_BYTES + headerBytes };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ControlSchema, ResultsSchema, RunResultSchema, type ControlResult, type Results, type RunResult } from '../results';
 import { runId, sweepRuns } from '../sweep';
 import { PersistError, type CheckpointInfo, type LoadedStorage, type StoredSweep, type SweepListing } from './types';
+import { zodIssueLines } from '../../util/zodIssues';
 
 const id = z.string().min(1).max(200);
 
@@ -49,10 +50,7 @@ export function upsertControl(controls: readonly ControlResult[], control: Contr
 
 /** What is wrong with a record, in one line: the first few bad fields. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 4)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
+  return zodIssueLines(error, 4).join('; ');
 }
 
 const keyOf = (raw: unknown, field: string): string => {
