@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
-import { buildId } from './tools/build-id';
+import { buildId } from './tools/build-id.ts';
 
 const cliEntries = Object.fromEntries(
   (existsSync('src/cli') ? readdirSync('src/cli') : [])

@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
-import { buildId } from './tools/build-id';
+import { buildId } from './tools/build-id.ts';
 
 export default defineConfig({
   plugins: [react()],
