@@ -15,6 +15,9 @@ export default defineConfig({
     globalSetup: ['src/test/globalSetup.ts'],
     setupFiles: ['src/test/setup.ts'],
     pool: 'forks',
+    // TF.js's gradients ship only as extensionless ESM (tfjs-core/dist/gradients/*.js) that Node cannot load:
+    // Vite does. (The backends still load as CommonJS; the copies share TF.js's global registries and engine.)
+    server: { deps: { inline: [/@tensorflow\//] } },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ['default'],

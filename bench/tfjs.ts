@@ -1,4 +1,5 @@
-// TensorFlow.js peer for the matmul benchmarks: tf.matMul on the `webgpu` backend, on the same Dawn adapter
+// TensorFlow.js on WebGPU for the benchmarks: the one startup (loadTfjsWebgpu; the training peer in
+// tfjsTrain.ts uses it too) and the matmul peer: tf.matMul on the `webgpu` backend, on the same Dawn adapter
 // (navigator.gpu is pointed at the Dawn instance the benchmark uses), timed by wall clock over many
 // back-to-back calls and one submit + onSubmittedWorkDone. (Not tf.time: its per-program timestamps are
 // quantized by Dawn, and on Dawn/NVIDIA some timed programs left a pass open: validation errors.)
@@ -18,7 +19,7 @@ export interface TfPeer {
   timeMatmul(shape: MatmulShape, reps: number, targetMs: number): Promise<{ ms: number; method: string }>;
 }
 
-type Tf = typeof import('@tensorflow/tfjs-core');
+export type Tf = typeof import('@tensorflow/tfjs-core');
 
 function installNavigatorGpu(gpu: GPU): void {
   const g = globalThis as { navigator?: { gpu?: GPU } };
@@ -73,18 +74,30 @@ async function timeOne(tf: Tf, shape: MatmulShape, reps: number, targetMs: numbe
   }
 }
 
-/** Starts TF.js on WebGPU over `gpu` (a Dawn GPU object), or returns why it could not. */
-export async function startTfjs(gpu: GPU): Promise<TfPeer | string> {
+/**
+ * TF.js on its `webgpu` backend over `gpu` (a Dawn GPU object, installed as navigator.gpu before the backend
+ * loads: it registers only where it sees one), WEBGPU_CPU_FORWARD off; or why it could not start. The one
+ * setup for every TF.js peer (matmul here, training in tfjsTrain.ts).
+ */
+export async function loadTfjsWebgpu(gpu: GPU): Promise<Tf | string> {
   try {
     installNavigatorGpu(gpu);
     const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-core/dist/register_all_gradients'); // tfjs-core alone registers no gradients
     await import('@tensorflow/tfjs-backend-webgpu');
     tf.env().set('WEBGPU_CPU_FORWARD', false);
     if (!tf.findBackendFactory('webgpu')) return 'the webgpu backend did not register (navigator.gpu not seen)';
     if (!(await tf.setBackend('webgpu'))) return 'tf.setBackend("webgpu") failed (see the warning above)';
     await tf.ready();
-    return { version: tf.version_core, timeMatmul: (shape, reps, targetMs) => timeOne(tf, shape, reps, targetMs) };
+    return tf;
   } catch (error) {
     return `TF.js failed to start: ${String((error as Error)?.message ?? error)}`;
   }
+}
+
+/** Starts the matmul peer over `gpu`, or returns why it could not. */
+export async function startTfjs(gpu: GPU): Promise<TfPeer | string> {
+  const tf = await loadTfjsWebgpu(gpu);
+  if (typeof tf === 'string') return tf;
+  return { version: tf.version_core, timeMatmul: (shape, reps, targetMs) => timeOne(tf, shape, reps, targetMs) };
 }
