@@ -4,12 +4,19 @@
 // text). Then the task's score, its gain over the start model, the fine-tuning curve, and for DOMAIN the
 // forgetting: pretraining validation bits/char after minus before.
 //
+// Rows: an example task trains (and is scored, taskScores.ts) on rows of its row length (data/tasks/rows.ts:
+// its longest example, room to generate a full answer, rounded up to 8, at most the context), not padded to
+// the model's context T: attention is causal and the loss counts answer characters only, so the padding cut
+// off changed no number, and ADD-R's rows are 16 tokens instead of 128. DOMAIN's windows fill the context.
+// A checkpoint's sampler state keeps the row length its phase started with (128 for phases checkpointed
+// before rows had the task's length): a resumed phase continues on those rows, bit for bit as it began.
+//
 // Score curve and stepsTo50: at each checkpoint of the phase (runnerPlan MEASURE_SIZES.points, evenly spaced,
 // plus step 0) the task is scored on a small fixed subset of its test set (the first curveExamples
 // examples; DOMAIN: that many windows). stepsTo50 is the first of those steps whose exact match is >= 50%,
 // so its resolution is one checkpoint interval; null if the subset never got there.
 import { WindowSampler, type WindowSamplerState } from '../data/sampler';
-import { ExampleSampler, type AnyTask, type TaskExample } from '../data/tasks';
+import { ExampleSampler, taskRowLength, type AnyTask, type TaskExample } from '../data/tasks';
 import type { ExampleSamplerState } from '../data/tasks/format';
 import { LIVE_SERIES } from '../state/labModel';
 import type { PhaseSampler, SamplerState } from '../train/batches';
@@ -40,12 +47,24 @@ interface FinetuneHistory {
   score: { x: number[]; y: number[] };
 }
 
-/** The task's training sampler: examples with an answer mask, or DOMAIN's text windows. */
-function samplerFor(task: AnyTask, seed: number, batchSize: number, seqLen: number): (state?: SamplerState) => PhaseSampler {
+/**
+ * The task's training sampler on a model of context T: examples with an answer mask in rows of the task's
+ * row length, or DOMAIN's text windows of T. A saved state resumes at the row length it was saved with, which
+ * must lie between the task's row length and T (every example whole, as far as the context allows); one that
+ * does not is refused by name, and the phase starts over (segments.ts).
+ */
+export function finetuneSampler(task: AnyTask, seed: number, batchSize: number, T: number): (state?: SamplerState) => PhaseSampler {
+  const seqLen = taskRowLength(task, T);
   const config = { seed, batchSize, seqLen };
   if (task.name === 'DOMAIN') return (state) => (state ? WindowSampler.fromState(task.train, state as WindowSamplerState) : new WindowSampler(task.train, config));
   const examples: readonly TaskExample[] = task.train;
-  return (state) => (state ? ExampleSampler.fromState(examples, state as ExampleSamplerState) : new ExampleSampler(examples, config));
+  return (state) => {
+    if (!state) return new ExampleSampler(examples, config);
+    if (!(state.seqLen >= seqLen && state.seqLen <= T)) {
+      throw new Error(`fine-tuning ${task.name}: the checkpoint's sampler has rows of ${state.seqLen} tokens; ${task.name} needs ${seqLen} to ${T} (row length to context)`);
+    }
+    return ExampleSampler.fromState(examples, state as ExampleSamplerState);
+  };
 }
 
 /** Exact-match tasks only: the first curve step at >= 50% (null: never); absent for other metrics. */
@@ -59,7 +78,7 @@ export async function finetuneTask(ctx: RunContext, args: FinetuneArgs): Promise
   const { engine, sweep, sizes, live } = ctx;
   const name = args.spec.name;
   const task = ctx.task(name, args.seed);
-  const makeSampler = samplerFor(task, runSeeds(args.seed).finetune(name), sweep.finetune.batch, ctx.model.T);
+  const makeSampler = finetuneSampler(task, runSeeds(args.seed).finetune(name), sweep.finetune.batch, ctx.model.T);
   const config = finetuneConfig(sweep, (makeSampler() as ExampleSampler | WindowSampler).batchesPerEpoch);
   const progress = (step: number) => ({ phase: `finetune.${name}`, step, steps: config.steps });
   const out = await runSegmented<FinetuneHistory>(ctx, {

@@ -96,7 +96,13 @@ export function checkpointSteps(steps: number, points: number): number[] {
   return [...new Set(out)];
 }
 
-/** Engine batch shapes a run uses, training batch first: the memory check covers all of them. */
+/**
+ * Engine batch shapes a run uses, training batch first: the memory check covers all of them. Fine-tuning and
+ * scoring an example task use rows of its row length (taskRowLength, at most T) instead: batches no larger
+ * than these, so they bound every buffer and maxBatchTokens. Each such shape gets a plan of its own on the GPU
+ * engine, which the estimate's total leaves out: per example task at most its fine-tuning and scoring batches'
+ * activations at L/T of these (lab preset: ADD-R 64x16 and KV 64x64 beside 64x128).
+ */
 export function batchShapes(sweep: SweepDefinition): BatchShape[] {
   const { T } = runModel(sweep);
   const rows = MEASURE_SIZES[sweep.preset].rows;

@@ -49,6 +49,8 @@ interface Resumed<H> {
   ckpt: Checkpoint;
   history: H;
   seconds: number;
+  /** The sampler at the checkpoint's position (made here, so a state the phase refuses restarts the phase). */
+  sampler: PhaseSampler;
 }
 
 /** Equal as data (a checkpoint's header is re-read through a schema, which may order keys differently). */
@@ -71,7 +73,7 @@ async function loadResumable<H>(ctx: RunContext, spec: SegmentedPhase<H>): Promi
       ctx.log(`${spec.runId}: the stored ${spec.phase} checkpoint is from another configuration; starting the phase over`);
       return null;
     }
-    return { ckpt, history: JSON.parse(String(ckpt.meta.history)) as H, seconds: Number(ckpt.meta.seconds) };
+    return { ckpt, history: JSON.parse(String(ckpt.meta.history)) as H, seconds: Number(ckpt.meta.seconds), sampler: spec.sampler(ckpt.sampler) };
   } catch (error) {
     ctx.log(`${spec.runId}: the stored ${spec.phase} checkpoint cannot be read (${(error as Error).message}); starting the phase over`);
     return null;
@@ -90,7 +92,7 @@ export async function runSegmented<H>(ctx: RunContext, spec: SegmentedPhase<H>):
   if (resumed) {
     await restoreCheckpoint(engine, resumed.ckpt);
     ({ history, progress } = { history: resumed.history, progress: resumed.ckpt.progress });
-    sampler = spec.sampler(resumed.ckpt.sampler);
+    sampler = resumed.sampler;
     ctx.log(`${spec.runId}: ${spec.phase} resumes from its checkpoint at step ${progress.step} of ${spec.config.steps}`);
   } else {
     const params = spec.initialParams();

@@ -3,7 +3,9 @@
 //   ADD-R, KV, PIGLATIN: greedy exact match, plus teacher-forced answer NLL (nats per answer character);
 //   SENT: likelihood choice between ' positive' and ' negative', accuracy;
 //   DOMAIN: bits per character on the domain test text (evenly spaced windows; lower is better).
-import type { AnyTask } from '../data/tasks';
+// Example tasks run on rows of the task's row length (taskRowLength: its longest prompt with its longest
+// answer, maxAnswerLength for generation), not the model's whole context: the same scores for less work.
+import { taskRowLength, type AnyTask } from '../data/tasks';
 import { evaluateAnswerNll, evaluateBitsPerChar, evaluateChoice, evaluateExactMatch } from '../data/tasks/evaluate';
 import type { Engine } from '../engine/types';
 import { engineGenerate, engineLogprob, engineWindowNll } from '../train/evaluate';
@@ -24,24 +26,25 @@ export const higherIsBetter = (metric: Score['metric']) => metric !== 'bpc';
 
 /** The task's score on the engine's current parameters. */
 export async function scoreTask(engine: Engine, task: AnyTask, options: ScoreOptions): Promise<Score> {
-  const seqLen = engine.config.T;
+  const seqLen = taskRowLength(task, engine.config.T); // DOMAIN: the context
   const batchSize = options.rows;
+  const rows = { rows: batchSize, T: seqLen };
   switch (task.name) {
     case 'DOMAIN': {
-      const result = await evaluateBitsPerChar(task.test, seqLen, engineWindowNll(engine, { rows: batchSize }), { maxWindows: options.limit, batchSize });
+      const result = await evaluateBitsPerChar(task.test, seqLen, engineWindowNll(engine, rows), { maxWindows: options.limit, batchSize });
       return { metric: 'bpc', value: finiteOrNull(result.bitsPerChar) };
     }
     case 'SENT': {
       const test = task.test.slice(0, options.limit);
-      const result = await evaluateChoice(test, task.choices, engineLogprob(engine, { rows: batchSize }), { seqLen, batchSize });
+      const result = await evaluateChoice(test, task.choices, engineLogprob(engine, rows), { seqLen, batchSize });
       return { metric: 'accuracy', value: result.accuracy };
     }
     default: {
       const test = task.test.slice(0, options.limit);
-      const generate = engineGenerate(engine, { rows: batchSize, terminator: task.terminator });
+      const generate = engineGenerate(engine, { ...rows, terminator: task.terminator });
       const exact = await evaluateExactMatch(test, generate, { maxLen: task.maxAnswerLength, terminator: task.terminator, seqLen, batchSize });
       if (!options.answerNll) return { metric: 'exact', value: exact.accuracy };
-      const nll = await evaluateAnswerNll(test, engineLogprob(engine, { rows: batchSize }), { seqLen, batchSize });
+      const nll = await evaluateAnswerNll(test, engineLogprob(engine, rows), { seqLen, batchSize });
       return { metric: 'exact', value: exact.accuracy, answerNll: finiteOrNull(nll.natsPerChar) };
     }
   }

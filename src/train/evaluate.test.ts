@@ -96,6 +96,6 @@ describe('engine adapters (CPU engine, tiny preset)', () => {
 
   it('refuses prompts that leave no room to generate in the context', async () => {
     const engine = await cpuEngine(1);
-    await expect(engineGenerate(engine)(['x'.repeat(T)], 2)).rejects.toThrow(/needs context 17, the model has T=16/);
+    await expect(engineGenerate(engine)(['x'.repeat(T)], 2)).rejects.toThrow(/needs context 17, the rows have T=16/);
   });
 });

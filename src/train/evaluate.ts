@@ -2,11 +2,12 @@
 // adapters that turn an engine into the data layer's evaluator callbacks (src/data/tasks/types.ts):
 // GenerateFn (greedy decoding), LogprobFn (teacher-forced continuation likelihood), WindowNllFn.
 //
-// Every adapter runs the engine on (rows, T) batches, T the model's context, one item per row, LEFT-ALIGNED
-// (row r holds its tokens at positions 0..n-1, then PAD): the format fine-tuning trains on (ExampleSampler).
-// Attention is causal and rows are independent, so positions < n never see the padding after them and an
-// item's numbers do not depend on what else shares the batch (a test checks this). Left padding would move
-// each prompt's RoPE positions and put PAD tokens inside its context instead. Missing rows are PAD rows.
+// Every adapter runs the engine on (rows, T) batches, one item per row, LEFT-ALIGNED (row r holds its tokens
+// at positions 0..n-1, then PAD): the format fine-tuning trains on (ExampleSampler). T is options.T, a task's
+// row length (data/tasks/rows.ts), or by default the model's context. Attention is causal and rows are
+// independent, so positions < n never see the padding after them: an item's numbers depend neither on what
+// else shares the batch nor on how far its row is padded (tests check both). Left padding would move each
+// prompt's RoPE positions and put PAD tokens inside its context instead. Missing rows are PAD rows.
 // Probabilities come from the logits (readLogits) through a float64 log-softmax.
 import { decode, encode, isTextId, PAD_ID } from '../data/tokenizer';
 import { evaluateBitsPerChar, type BitsPerCharResult } from '../data/tasks/evaluate';
@@ -16,9 +17,18 @@ import type { Batch, Engine } from '../engine/types';
 export interface EngineEvalOptions {
   /** Rows per engine call (its batch B); default 64, the data evaluators' default batch. */
   rows?: number;
+  /** Tokens per row (the batch's T): a task's row length (taskRowLength); default and at most the model's context. */
+  T?: number;
 }
 
 const DEFAULT_ROWS = 64;
+
+/** The row shape of an adapter: B rows of T tokens, T checked against the model's context. */
+function rowShape(engine: Engine, options: EngineEvalOptions): { B: number; T: number } {
+  const T = options.T ?? engine.config.T;
+  if (!(Number.isInteger(T) && T > 0 && T <= engine.config.T)) throw new RangeError(`evaluation rows of T=${T} tokens: need 0 < T <= the model's context ${engine.config.T}`);
+  return { B: options.rows ?? DEFAULT_ROWS, T };
+}
 
 /** Mean evalLoss over fixed batches (e.g. fixedWindowBatches): nats per counted token. */
 export async function validationLoss(engine: Engine, batches: readonly Batch[]): Promise<number> {
@@ -38,16 +48,15 @@ function exclusive<R>(engine: Engine, work: () => Promise<R>): Promise<R> {
 }
 
 /** Runs up to B left-aligned rows (each at most T tokens) and returns the logits (B*T, V). */
-function forwardRows(engine: Engine, rows: readonly Uint8Array[], B: number): Promise<Float32Array> {
-  return exclusive(engine, () => forwardRowsNow(engine, rows, B));
+function forwardRows(engine: Engine, rows: readonly Uint8Array[], B: number, T: number): Promise<Float32Array> {
+  return exclusive(engine, () => forwardRowsNow(engine, rows, B, T));
 }
 
-async function forwardRowsNow(engine: Engine, rows: readonly Uint8Array[], B: number): Promise<Float32Array> {
-  const { T } = engine.config;
+async function forwardRowsNow(engine: Engine, rows: readonly Uint8Array[], B: number, T: number): Promise<Float32Array> {
   if (rows.length > B) throw new Error(`forwardRows: ${rows.length} rows for a batch of ${B}`);
   const tokens = new Uint8Array(B * T).fill(PAD_ID);
   rows.forEach((row, r) => {
-    if (row.length > T) throw new RangeError(`evaluation row ${r}: ${row.length} tokens do not fit context T=${T}`);
+    if (row.length > T) throw new RangeError(`evaluation row ${r}: ${row.length} tokens do not fit rows of T=${T}`);
     tokens.set(row, r * T);
   });
   // Targets and weights do not matter (the logits are what is read); zero weights make the loss 0.
@@ -65,15 +74,15 @@ export function logProbAt(logits: Float32Array, position: number, V: number, tar
   return row[target] - max - Math.log(sum);
 }
 
-/** Runs `items` through the engine `rows` at a time; `score` reads one item's answer from its row's logits. */
-async function inRowGroups<T, R>(
-  engine: Engine, items: readonly T[], rows: number, toRow: (item: T) => Uint8Array, score: (item: T, logits: Float32Array, rowStart: number) => R,
+/** Runs `items` through the engine B rows of T at a time; `score` reads one item's answer from its row's logits. */
+async function inRowGroups<I, R>(
+  engine: Engine, items: readonly I[], { B, T }: { B: number; T: number }, toRow: (item: I) => Uint8Array, score: (item: I, logits: Float32Array, rowStart: number) => R,
 ): Promise<R[]> {
   const out: R[] = [];
-  for (let i = 0; i < items.length; i += rows) {
-    const group = items.slice(i, i + rows);
-    const logits = await forwardRows(engine, group.map(toRow), rows);
-    group.forEach((item, r) => out.push(score(item, logits, r * engine.config.T)));
+  for (let i = 0; i < items.length; i += B) {
+    const group = items.slice(i, i + B);
+    const logits = await forwardRows(engine, group.map(toRow), B, T);
+    group.forEach((item, r) => out.push(score(item, logits, r * T)));
   }
   return out;
 }
@@ -81,8 +90,9 @@ async function inRowGroups<T, R>(
 /** WindowNllFn: per window of n+1 tokens (n <= T), the summed NLL in nats of tokens 1..n. */
 export function engineWindowNll(engine: Engine, options: EngineEvalOptions = {}): WindowNllFn {
   const { V } = engine.config;
+  const shape = rowShape(engine, options);
   return (windows) =>
-    inRowGroups(engine, windows, options.rows ?? DEFAULT_ROWS, (w) => w.subarray(0, w.length - 1), (w, logits, at) => {
+    inRowGroups(engine, windows, shape, (w) => w.subarray(0, w.length - 1), (w, logits, at) => {
       let nll = 0;
       for (let t = 0; t + 1 < w.length; t++) nll -= logProbAt(logits, at + t, V, w[t + 1]);
       return nll;
@@ -92,6 +102,7 @@ export function engineWindowNll(engine: Engine, options: EngineEvalOptions = {})
 /** LogprobFn: per item, sum over the continuation's characters of ln p(char | prompt, earlier chars). */
 export function engineLogprob(engine: Engine, options: EngineEvalOptions = {}): LogprobFn {
   const { V } = engine.config;
+  const shape = rowShape(engine, options);
   const encoded = (item: { prompt: string; continuation: string }) => {
     const prompt = encode(item.prompt).length;
     if (prompt === 0) throw new Error('engineLogprob: an empty prompt leaves the first character nothing to condition on');
@@ -99,7 +110,7 @@ export function engineLogprob(engine: Engine, options: EngineEvalOptions = {}): 
   };
   return async (items) => {
     const rows = items.map(encoded);
-    return inRowGroups(engine, rows, options.rows ?? DEFAULT_ROWS, (e) => e.tokens.subarray(0, e.tokens.length - 1), (e, logits, at) => {
+    return inRowGroups(engine, rows, shape, (e) => e.tokens.subarray(0, e.tokens.length - 1), (e, logits, at) => {
       let lp = 0;
       for (let t = e.prompt - 1; t + 1 < e.tokens.length; t++) lp += logProbAt(logits, at + t, V, e.tokens[t + 1]);
       return lp;
@@ -124,11 +135,12 @@ export interface GenerateOptions extends EngineEvalOptions {
 /**
  * GenerateFn: greedy decoding of many prompts at once, one prompt per row. Each step runs the whole batch and
  * appends, to every unfinished row, the argmax at its own last position. A prompt must leave room:
- * prompt + maxLen - 1 <= T characters (fitPrompt does this for the evaluators).
+ * prompt + maxLen - 1 <= T characters, T the rows' length (fitPrompt does this for the evaluators; a task's
+ * row length, taskRowLength, covers every prompt with its task's maxAnswerLength).
  */
 export function engineGenerate(engine: Engine, options: GenerateOptions = {}): GenerateFn {
-  const { T, V } = engine.config;
-  const rows = options.rows ?? DEFAULT_ROWS;
+  const { V } = engine.config;
+  const { B: rows, T } = rowShape(engine, options);
   return async (prompts, maxLen) => {
     const out: string[] = [];
     for (let i = 0; i < prompts.length; i += rows) {
@@ -136,13 +148,13 @@ export function engineGenerate(engine: Engine, options: GenerateOptions = {}): G
       seqs.forEach((s, r) => {
         if (s.length === 0) throw new Error(`engineGenerate: prompt ${i + r} is empty`);
         if (s.length + maxLen - 1 > T) {
-          throw new RangeError(`engineGenerate: prompt ${i + r} has ${s.length} chars; generating ${maxLen} needs context ${s.length + maxLen - 1}, the model has T=${T}`);
+          throw new RangeError(`engineGenerate: prompt ${i + r} has ${s.length} chars; generating ${maxLen} needs context ${s.length + maxLen - 1}, the rows have T=${T} (the model's context ${engine.config.T})`);
         }
       });
       const generated = seqs.map(() => [] as number[]);
       const done = seqs.map(() => maxLen <= 0);
       for (let k = 0; k < maxLen && done.includes(false); k++) {
-        const logits = await forwardRows(engine, seqs.map((s) => Uint8Array.from(s)), rows);
+        const logits = await forwardRows(engine, seqs.map((s) => Uint8Array.from(s)), rows, T);
         seqs.forEach((s, r) => {
           if (done[r]) return;
           const id = greedyTextToken(logits, r * T + s.length - 1, V);

@@ -1,19 +1,22 @@
 // Everything in src/train that needs the WebGPU engine, in one file so SwiftShader compiles the pipelines
 // once (about 25 s): resuming from a checkpoint bit for bit, divergence on the GPU, the evaluation adapters
-// against the CPU spec engine, the memory estimate against what the engine allocates, and the train CLI
-// end to end. Tiny preset, a handful of steps each.
+// against the CPU spec engine, rows shorter than the context (a task's row length) against full rows, the
+// memory estimate against what the engine allocates, and the train CLI end to end. Tiny preset, a handful of
+// steps each.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, parseTrainArgs } from '../cli/train';
 import { WindowSampler, type WindowSamplerState } from '../data/sampler';
+import { ExampleSampler } from '../data/tasks/format';
 import { spec } from '../model/params';
 import { testGpu } from '../test/gpu';
 import { fixedWindowBatches } from './batches';
 import { captureCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from './checkpoint';
 import { engineGenerate, engineLogprob } from './evaluate';
 import { estimateTrainingMemory } from './memory';
+import { finetunePhase } from './phase';
 import { runPhase } from './runPhase';
 import { gpuEngine, overfitPeriodic, PERIODIC, recorder, sameBits, syntheticText, TINY, tinyPhase, tinySampler } from './testkit';
 
@@ -88,6 +91,31 @@ describe('evaluation adapters on the WebGPU engine', () => {
     lpGpu.forEach((lp, i) => expect(Math.abs(lp - lpCpu[i]), `item ${i}: gpu ${lp} cpu ${lpCpu[i]}`).toBeLessThan(1e-3 + 1e-4 * Math.abs(lpCpu[i])));
     expect(PERIODIC.startsWith('the quick')).toBe(true);
     engine.dispose();
+  });
+});
+
+describe('rows shorter than the context on the WebGPU engine (task row lengths, data/tasks/rows.ts)', () => {
+  it('fine-tuning steps, generation and likelihoods on rows of 8 match rows of the context (16)', async () => {
+    // Every example needs at most 4 + 3 - 1 = 6 positions, generation of 3 characters too: rows of 8 hold it.
+    const examples = Array.from({ length: 32 }, (_, i) => ({ prompt: `${'abcdefgh'[i % 8]}${i % 10}${'xyz'[i % 3]}=`, answer: `${i % 10}${'xyz'[i % 3]}\n` }));
+    const close = (a: number, b: number) => Math.abs(a - b) <= 1e-5 + 1e-4 * Math.abs(b); // f32; reductions may split differently per shape
+    const config = finetunePhase({ pretrainPeakLr: 0.06, batchesPerEpoch: 4, epochs: 1 }, { submitSteps: 2 });
+    const run = async (T: number) => {
+      const engine = await gpuEngine(1);
+      const { hooks, rec } = recorder();
+      expect((await runPhase(engine, config, new ExampleSampler(examples, { seed: 3, batchSize: 8, seqLen: T }), hooks)).status).toBe('completed');
+      return { engine, rec };
+    };
+    const [short, full] = [await run(8), await run(TINY.model.T)];
+    short.rec.losses.forEach((loss, i) => expect(close(loss, full.rec.losses[i]), `loss ${i + 1}: rows of 8 ${loss}, rows of 16 ${full.rec.losses[i]}`).toBe(true));
+    short.rec.gradNorms.forEach((n, i) => expect(close(n, full.rec.gradNorms[i]), `grad norm ${i + 1}: ${n} vs ${full.rec.gradNorms[i]}`).toBe(true));
+    const prompts = examples.slice(0, 6).map((ex) => ex.prompt);
+    expect(await engineGenerate(short.engine, { rows: 4, T: 8 })(prompts, 3)).toEqual(await engineGenerate(short.engine, { rows: 4 })(prompts, 3));
+    const items = examples.slice(0, 6).map((ex) => ({ prompt: ex.prompt, continuation: ex.answer }));
+    const [lpShort, lpFull] = [await engineLogprob(short.engine, { rows: 4, T: 8 })(items), await engineLogprob(short.engine, { rows: 4 })(items)];
+    lpShort.forEach((lp, i) => expect(close(lp, lpFull[i]), `item ${i}: rows of 8 ${lp}, rows of 16 ${lpFull[i]}`).toBe(true));
+    short.engine.dispose();
+    full.engine.dispose();
   });
 });
 

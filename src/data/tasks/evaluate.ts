@@ -6,7 +6,8 @@ import type { ChoiceExample, GenerateFn, LogprobFn, PromptContinuation, TaskExam
 export interface EvalOptions {
   /** Prompts per callback call (default 64). */
   batchSize?: number;
-  /** Model context T: prompts are left-truncated to fit it (fitPrompt); omit to pass prompts whole. */
+  /** Row length T (a task's row length, taskRowLength, or the model's context): prompts are left-truncated to
+   *  fit it (fitPrompt); omit to pass prompts whole. */
   seqLen?: number;
 }
 

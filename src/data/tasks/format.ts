@@ -1,5 +1,6 @@
 // Turning task examples into training sequences with an answer-only loss mask, and the seeded, resumable
-// sampler over examples that fine-tuning uses (one example per sequence, left-aligned, padded with PAD_ID).
+// sampler over examples that fine-tuning uses (one example per sequence, left-aligned, padded with PAD_ID to
+// seqLen: the task's row length, rows.ts, not the whole context; right padding never changes the loss).
 import { EpochOrder } from '../sampler';
 import { encode, PAD_ID } from '../tokenizer';
 import type { TaskExample } from './types';
@@ -11,9 +12,10 @@ export interface EncodedExample {
 }
 
 /**
- * The longest suffix of `prompt` that fits a model of context `seqLen` together with `continuationLength`
+ * The longest suffix of `prompt` that fits rows of `seqLen` tokens together with `continuationLength`
  * characters to predict (prompt + continuation is at most seqLen + 1 tokens). Left truncation keeps the text
- * nearest the answer; only SENT's 200-character tails ever need it at context 128.
+ * nearest the answer; only SENT's 200-character tails ever need it at context 128 (a task's row length,
+ * rows.ts, fits all its examples whole unless it is capped at the context).
  */
 export function fitPrompt(prompt: string, continuationLength: number, seqLen: number): string {
   const room = seqLen + 1 - continuationLength;
@@ -61,7 +63,9 @@ export function encodeExampleBatch(examples: readonly TaskExample[], seqLen: num
 export interface ExampleSamplerConfig {
   seed: number;
   batchSize: number; // B
-  seqLen: number; // T
+  /** T of the batches: the task's row length (taskRowLength), at most the model's context. A state saved
+   *  before rows had the task's length holds the context (128) and resumes at it: same numbers, more work. */
+  seqLen: number;
 }
 
 export interface ExampleSamplerState extends ExampleSamplerConfig {

@@ -6,7 +6,7 @@ import { makeDomainTask } from './domain';
 import { makeKvTask } from './kv';
 import { makePigLatinTask } from './piglatin';
 import { makeSentTask } from './sent';
-import type { ChoiceTask, DomainTask, ExactMatchTask, TaskName } from './types';
+import type { AnyTask, TaskName } from './types';
 
 export * from './types';
 export { makeAddRTask, addrExample, addrAnswer } from './addr';
@@ -15,11 +15,10 @@ export { makeSentTask, sentExample, SENT_CHOICES } from './sent';
 export { makeDomainTask, evaluateDomain } from './domain';
 export { makePigLatinTask, pigLatinWord, pigLatinExample } from './piglatin';
 export { encodeExample, encodeExampleBatch, fitPrompt, ExampleSampler } from './format';
+export { ROW_MULTIPLE, rowTokens, taskRowLength } from './rows';
 export * from './evaluate';
 
 export const TASK_NAMES: readonly TaskName[] = ['ADD-R', 'KV', 'SENT', 'DOMAIN', 'PIGLATIN'];
-
-export type AnyTask = ExactMatchTask | ChoiceTask | DomainTask;
 
 export interface TaskConfig {
   seed: number;

@@ -42,6 +42,9 @@ export interface DomainTask {
   validation: Uint8Array;
 }
 
+/** Every task: ADD-R, KV and PIGLATIN (exact match), SENT (choice), DOMAIN (text). */
+export type AnyTask = ExactMatchTask | ChoiceTask | DomainTask;
+
 /** Options every generated or loaded example task takes. */
 export interface TaskSizeOptions {
   seed: number;
