@@ -123,6 +123,8 @@ export function buildShapePlan(
   }
   backward.push(...embeddingBackward(gpu, G('wte'), a.dres, tokens, BT, V, C, embScratch));
 
+  // Buffers the dispatches made for themselves (uniforms, split-K partials) belong to the plan too.
+  for (const d of [...forward, ...backward]) owned.push(...d.owns);
   const release = () => {
     lossSum.release();
     for (const b of owned) b.destroy();

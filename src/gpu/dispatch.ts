@@ -9,6 +9,9 @@ export interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   workgroups: [number, number, number];
+  /** Buffers made for this dispatch alone (its uniform, a matmul's split-K partials): whoever keeps the
+   *  dispatch counts them as its memory and destroys them with it. */
+  owns: GPUBuffer[];
 }
 
 /** A whole buffer, or a range of one (a parameter tensor inside the flat parameter buffer). */
@@ -38,15 +41,17 @@ export function makeDispatch(gpu: Gpu, spec: DispatchSpec): Dispatch {
   const pipeline = gpu.pipelines.get(spec.kernel, spec.overrides);
   const label = spec.label ?? spec.kernel.name;
   const entries: GPUBindGroupEntry[] = spec.buffers.map((t, binding) => ({ binding, resource: bindingOf(t) }));
+  const owns: GPUBuffer[] = [];
   if (spec.uniform) {
     const buffer = spec.uniform instanceof ArrayBuffer ? createUniform(gpu, `${label}:params`, spec.uniform) : spec.uniform;
+    if (buffer !== spec.uniform) owns.push(buffer);
     entries.push({ binding: spec.buffers.length, resource: { buffer } });
   }
   const bindGroup = gpu.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });
   const [x, y = 1, z = 1] = spec.workgroups;
   const max = gpu.adapter.limits.maxComputeWorkgroupsPerDimension;
   if (x > max || y > max || z > max) throw new Error(`${label}: grid ${x}x${y}x${z} exceeds ${max} workgroups per dimension`);
-  return { label, pipeline, bindGroup, workgroups: [x, y, z] };
+  return { label, pipeline, bindGroup, workgroups: [x, y, z], owns };
 }
 
 export function encodeDispatches(pass: GPUComputePassEncoder, list: readonly Dispatch[]): void {

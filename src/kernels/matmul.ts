@@ -165,6 +165,7 @@ export function matmulDispatch(
     workgroups: [groups(Q, config.BN), groups(P, config.BM), splits],
   });
   if (!partials) return [product];
+  product.owns.push(partials);
   const reduce = makeDispatch(gpu, {
     kernel: matmulReduceSplitsKernel,
     buffers: [out, partials],
