@@ -9,8 +9,10 @@ test('slider + Train: the loss chart fills and falls, the plasticity chart gains
   await expect(page.getByTestId('timescale-shrink')).not.toHaveText('1');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
 
-  await expect.poll(() => chartPoints(page, 'chart-loss'), { timeout: 300_000 }).toBeGreaterThan(0);
+  // The live chart streams the run in flight; the comparison loss chart takes its curve when pretraining ends.
+  await expect.poll(() => chartPoints(page, 'chart-live'), { timeout: 300_000 }).toBeGreaterThan(0);
   await page.screenshot({ path: testInfo.outputPath('training.png'), fullPage: true });
+  await expect.poll(() => chartPoints(page, 'chart-loss'), { timeout: 300_000 }).toBeGreaterThan(0);
   const results = await waitForFinishedRuns(page, 1);
   const run = results.runs.find((r) => r.lambda === 0.3)!;
   expect(run.status).toBe('done');

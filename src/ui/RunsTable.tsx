@@ -25,9 +25,11 @@ const STATUS_CLASS: Record<RunRow['status'], string> = {
   failed: 'bad',
 };
 
+const INTEGER = new Intl.NumberFormat('en-US');
+
 function stepText(r: RunRow): string {
   if (r.step === null) return '—';
-  return r.totalSteps && r.step < r.totalSteps ? `${r.step.toLocaleString('en-US')} / ${r.totalSteps.toLocaleString('en-US')}` : r.step.toLocaleString('en-US');
+  return r.totalSteps && r.step < r.totalSteps ? `${INTEGER.format(r.step)} / ${INTEGER.format(r.totalSteps)}` : INTEGER.format(r.step);
 }
 
 function scoreText(cell: RunRow['scores'][TaskName]): string {
@@ -86,7 +88,7 @@ function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTablePr
                   <td className="num">{r.seed}</td>
                   <td>{r.phase}</td>
                   <td className="num">{stepText(r)}</td>
-                  <td className="num">{r.tokensPerSecond === null ? '—' : Math.round(r.tokensPerSecond).toLocaleString('en-US')}</td>
+                  <td className="num">{r.tokensPerSecond === null ? '—' : INTEGER.format(Math.round(r.tokensPerSecond))}</td>
                   <td className="num">{r.valBpc === null ? '—' : formatNumber(r.valBpc, 4)}</td>
                   {tasks.map((t) => (
                     <td key={t} className="num">

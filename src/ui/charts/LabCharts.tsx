@@ -1,10 +1,12 @@
-// Every results chart, derived from one Results document. Each chart's data is derived in a memo and kept
-// by content (useStable), so a batch of new loss points re-renders the loss chart and not the mechanism
-// panels; the charts themselves are memo components that re-render only when their data changes.
+// Every results chart, derived from one Results document, plus the live chart of the runs in flight. Each
+// chart's data is derived in a memo and kept by content (useStable); the charts are memo components that
+// re-render only when their data changes, so a batch of live metrics re-renders the live chart alone.
 import { useMemo } from 'react';
 import type { Results } from '../../lab/results';
 import { PRESETS } from '../../model/config';
-import { chartLambdas, lambdaAxis, lossCurves, plasticityData, weightNormCurves, type LiveSeries } from './data';
+import type { LiveRun } from '../../state/labModel';
+import { chartLambdas, lambdaAxis, lossCurves, plasticityData, weightNormCurves } from './data';
+import { LiveChart } from './LiveChart';
 import { LossChart, WeightNormChart } from './LossChart';
 import { probeData, rankData, scalarData } from './mechanismData';
 import { PlasticityChart } from './PlasticityChart';
@@ -16,21 +18,30 @@ export interface LabChartsProps {
   results: Results | null;
   /** Runs picked in the runs table: the per-run curves (loss, weight norms) show only these; all when empty. */
   compareRunIds?: readonly string[];
-  /** Live series of runs in flight (the lab slice's `live`): loss curves draw them until final curves arrive. */
-  live?: LiveSeries;
+  /** The lab slice's `live`: series and progress of runs in flight, drawn by the live chart alone. */
+  live?: Readonly<Record<string, LiveRun>>;
   /** Points per curve after downsampling. */
   maxPoints?: number;
 }
 
+/** JSON signatures by object identity: a re-render with the same memoised object does not serialise it again. */
+const signatures = new WeakMap<object, string>();
+function signatureOf(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  let signature = signatures.get(value);
+  if (signature === undefined) signatures.set(value, (signature = JSON.stringify(value)));
+  return signature;
+}
+
 /** Keeps the previous value while its JSON is unchanged, so memo'd charts skip re-rendering. */
 export function useStable<T>(value: T): T {
-  const signature = JSON.stringify(value);
+  const signature = signatureOf(value);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on content on purpose
   return useMemo(() => value, [signature]);
 }
 
 const NO_RUNS: Results['runs'] = [];
-const NO_LIVE: LiveSeries = {};
+const NO_LIVE: Readonly<Record<string, LiveRun>> = {};
 
 export function LabCharts({ results, compareRunIds = [], live = NO_LIVE, maxPoints = 300 }: LabChartsProps) {
   const runs = results?.runs ?? NO_RUNS;
@@ -43,8 +54,8 @@ export function LabCharts({ results, compareRunIds = [], live = NO_LIVE, maxPoin
   }, [runs, compareKey]);
   const headSize = results ? PRESETS[results.sweep.preset].model.HS : null;
 
-  const loss = useMemo(() => lossCurves(curveRuns, maxPoints, live), [curveRuns, maxPoints, live]);
-  const norms = useStable(useMemo(() => weightNormCurves(curveRuns, Math.min(maxPoints, 200)), [curveRuns, maxPoints]));
+  const loss = useMemo(() => lossCurves(curveRuns, maxPoints), [curveRuns, maxPoints]);
+  const norms = useStable(useMemo(() => weightNormCurves(curveRuns, maxPoints), [curveRuns, maxPoints]));
   const plasticity = useStable(useMemo(() => plasticityData(runs, axis), [runs, axis]));
   const probes = useStable(useMemo(() => probeData(runs), [runs]));
   const ranks = useStable(useMemo(() => rankData(runs, axis, headSize), [runs, axis, headSize]));
@@ -54,6 +65,7 @@ export function LabCharts({ results, compareRunIds = [], live = NO_LIVE, maxPoin
     <section className="lab-charts" aria-label="Results" data-testid="lab-charts">
       <PlasticityChart tasks={plasticity} axis={axis} />
       <h3 className="chart-group-title">Training</h3>
+      <LiveChart runs={runs} live={live} />
       <div className="chart-grid">
         <LossChart views={loss} />
         <WeightNormChart views={norms} />

@@ -1,16 +1,18 @@
 // Loss curves over steps, one line per run coloured by lambda: pretraining loss, validation bits/char and
 // each task's fine-tuning loss (a view switch). Also used for weight norms over training.
-import { memo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, sortedUnique } from '../controls/sweepEdit';
 import { ChartFrame, ViewSelect } from './ChartFrame';
-import { axisLabel, GRID, MARGIN, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { axisLabel, formatTick, GRID, MARGIN, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { CurveView } from './data';
 
 export interface CurveChartProps {
   /** Views to switch between (lossCurves() or weightNormCurves()); the first is shown first. */
   views: readonly CurveView[];
+  /** The view to show while the user has not picked one (when it exists); otherwise the first. */
+  preferredView?: string;
   testId?: string;
   title?: string;
   subtitle?: string;
@@ -20,11 +22,29 @@ export interface CurveChartProps {
   height?: number;
 }
 
-const DEFAULT_EMPTY = 'No runs yet: press Train to pretrain one model at the chosen λ, or Sweep for the whole grid. Curves appear as training reports them.';
+const ACTIVE_DOT = { r: 3 };
+const X_DOMAIN = ['dataMin', 'dataMax'] as const;
 
-function CurveChartImpl({ views, testId = 'chart-loss', title = 'Loss curves', subtitle, xLabel = 'step', emptyText = DEFAULT_EMPTY, height = 300 }: CurveChartProps) {
+/** Axis and tooltip props kept by identity across renders (the live chart re-renders several times a second). */
+function useAxes(xLabel: string, yLabel: string, height: number) {
+  return useMemo(
+    () => ({
+      style: { width: '100%', height },
+      xLabel: axisLabel(xLabel),
+      yAxis: valueYAxis(yLabel, { width: 62 }),
+      tooltipLabel: (x: unknown) => `${xLabel} ${formatNumber(Number(x))}`,
+      tooltipValue: (y: unknown) => formatNumber(Number(y)),
+    }),
+    [xLabel, yLabel, height],
+  );
+}
+
+const DEFAULT_EMPTY = 'No curves yet: a run’s curves land here, beside earlier runs’, as its pretraining and each fine-tuning end (the run in flight streams in “Run in progress”). Press Train for one λ or Sweep for the grid.';
+
+function CurveChartImpl({ views, preferredView, testId = 'chart-loss', title = 'Loss curves', subtitle, xLabel = 'step', emptyText = DEFAULT_EMPTY, height = 300 }: CurveChartProps) {
   const [key, setKey] = useState<string | null>(null);
-  const view = views.find((v) => v.key === key) ?? views[0];
+  const view = views.find((v) => v.key === key) ?? views.find((v) => v.key === preferredView) ?? views[0];
+  const axes = useAxes(xLabel, view?.yLabel ?? '', height);
   const lambdas = view ? sortedUnique(view.lines.map((l) => l.lambda)) : [];
   const toolbar = views.length > 1 ? <ViewSelect label={`${title}: view`} value={view.key} options={views.map((v) => ({ value: v.key, label: v.label }))} onChange={setKey} /> : null;
   return (
@@ -38,11 +58,11 @@ function CurveChartImpl({ views, testId = 'chart-loss', title = 'Loss curves', s
       lambdas={lambdas}
     >
       {view ? (
-        <LineChart responsive style={{ width: '100%', height }} margin={MARGIN} data-view={view.key}>
+        <LineChart responsive style={axes.style} margin={MARGIN} data-view={view.key}>
           <CartesianGrid {...GRID} />
-          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tick={TICK} stroke={INK.axis} tickFormatter={(x: number) => formatNumber(x)} label={axisLabel(xLabel)} />
-          <YAxis {...valueYAxis(view.yLabel, { width: 62 })} />
-          <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(x) => `${xLabel} ${formatNumber(Number(x))}`} formatter={(y) => formatNumber(Number(y))} isAnimationActive={false} />
+          <XAxis dataKey="x" type="number" domain={X_DOMAIN} allowDuplicatedCategory={false} tick={TICK} stroke={INK.axis} tickFormatter={formatTick} label={axes.xLabel} />
+          <YAxis {...axes.yAxis} />
+          <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={axes.tooltipLabel} formatter={axes.tooltipValue} isAnimationActive={false} />
           {view.lines.map((line) => (
             <Line
               key={line.id}
@@ -53,7 +73,7 @@ function CurveChartImpl({ views, testId = 'chart-loss', title = 'Loss curves', s
               strokeWidth={1.6}
               strokeOpacity={0.85}
               dot={false}
-              activeDot={{ r: 3 }}
+              activeDot={ACTIVE_DOT}
               isAnimationActive={false}
               connectNulls={false}
             />

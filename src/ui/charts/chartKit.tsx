@@ -35,9 +35,15 @@ export function lambdaXAxis(axis: LambdaAxis): XAxisProps {
   };
 }
 
+/** Tick labels for value axes; one function for every render, so recharts does not see new axis settings. */
+export const formatTick = (value: number) => formatNumber(value);
+
+/** Recharts stores axis props and recomputes every series when they change: charts that re-render often
+ *  (live curves) keep this object in a useMemo. */
 export function valueYAxis(label: string, extra: Partial<YAxisProps> = {}): YAxisProps {
-  return { tick: TICK, stroke: INK.axis, width: 56, domain: ['auto', 'auto'], tickFormatter: (y: number) => formatNumber(y), label: axisLabel(label, -90, 'insideLeft'), ...extra };
+  return { tick: TICK, stroke: INK.axis, width: 56, domain: AUTO_DOMAIN, tickFormatter: formatTick, label: axisLabel(label, -90, 'insideLeft'), ...extra };
 }
+const AUTO_DOMAIN: YAxisProps['domain'] = ['auto', 'auto'];
 
 export const TOOLTIP_STYLE: CSSProperties = { fontSize: 12, borderRadius: 6, border: `1px solid ${INK.grid}`, boxShadow: '0 2px 8px rgba(20,30,60,0.12)', padding: '6px 10px' };
 

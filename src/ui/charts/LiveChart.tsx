@@ -1,0 +1,42 @@
+// The runs in flight, live: pretraining loss and validation bits/char, then each task's fine-tuning loss, as
+// the worker streams them (the lab slice's `live`). Live metrics re-render this chart alone: it draws only
+// the runs in flight, so an update costs a line or two of drawing whatever the sweep's size. The comparison
+// charts (loss curves of every run, weight norms) take a run's curves when its results arrive.
+import { memo, useMemo } from 'react';
+import type { RunResult } from '../../lab/results';
+import { formatLambda, formatNumber } from '../controls/sweepEdit';
+import type { LiveRun } from '../../state/labModel';
+import { lossCurves } from './data';
+import { CurveChart } from './LossChart';
+
+export interface LiveChartProps {
+  runs: readonly RunResult[];
+  /** The lab slice's live series and progress, by run id. */
+  live: Readonly<Record<string, LiveRun>>;
+}
+
+/** The chart view of a phase: 'pretrain' -> pretraining loss, 'finetune.KV' -> KV's fine-tuning loss. */
+export function viewOfPhase(phase: string | undefined): string | undefined {
+  if (phase === 'pretrain') return 'pretrain';
+  return phase?.startsWith('finetune.') ? `ft:${phase.slice('finetune.'.length)}` : undefined;
+}
+
+export const LiveChart = memo(function LiveChart({ runs, live }: LiveChartProps) {
+  const inFlight = useMemo(() => runs.filter((r) => live[r.id] && !['done', 'diverged', 'failed'].includes(r.status)), [runs, live]);
+  const views = useMemo(() => lossCurves(inFlight, 400, live), [inFlight, live]);
+  const current = inFlight.at(-1);
+  const progress = current ? live[current.id]?.progress : undefined;
+  const where = progress ? `${progress.phase} step ${formatNumber(progress.step)} / ${formatNumber(progress.steps)}` : current?.status;
+  // Mounted even with nothing in flight, so each new run does not rebuild the chart (and the page keeps its layout).
+  return (
+    <CurveChart
+      views={views}
+      preferredView={viewOfPhase(progress?.phase)}
+      testId="chart-live"
+      title="Run in progress"
+      subtitle={current ? `λ ${formatLambda(current.lambda)} · seed ${current.seed}: ${where}. Streamed as it trains; the comparison charts below take its curves when each phase ends.` : undefined}
+      emptyText="No run in progress: the run in flight streams its loss here as it trains (Train or Sweep)."
+      height={220}
+    />
+  );
+});
