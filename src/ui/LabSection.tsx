@@ -1,4 +1,5 @@
 import { useDeferredValue, useMemo } from 'react';
+import { estimateSecondsPerRun } from '../lab/runEstimate';
 import { selectViewedResults } from '../state/labSlice';
 import { useLab } from '../state/store';
 import { LabCharts } from './charts/LabCharts';
@@ -6,14 +7,11 @@ import { runRows } from './charts/runRows';
 import { ExperimentControls } from './controls/ExperimentControls';
 import { RunsTable } from './RunsTable';
 
-/** Seconds a run takes at the lab preset on this device, from the measured tokens/s of finished runs. */
+/** Seconds a run of the edited sweep should take on this device, from the finished runs in view. */
 function useSecondsPerRun(): number | undefined {
   const results = useLab((s) => s.results);
-  return useMemo(() => {
-    const timed = results?.runs.filter((r) => r.pretrain && r.status === 'done') ?? [];
-    if (!timed.length) return undefined;
-    return timed.reduce((sum, r) => sum + r.pretrain!.seconds + r.finetunes.reduce((a, f) => a + f.seconds, 0), 0) / timed.length;
-  }, [results]);
+  const sweep = useLab((s) => s.sweep);
+  return useMemo(() => estimateSecondsPerRun(results, sweep), [results, sweep]);
 }
 
 function blockedReason(gpuStatus: string, shared: boolean): string | undefined {

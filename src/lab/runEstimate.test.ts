@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { makeResults } from './persist/fixture';
+import { estimateSecondsPerRun } from './runEstimate';
+import { pretrainSteps, runModel } from './runnerPlan';
+import { defaultSweep, type SweepDefinition } from './sweep';
+
+/** The estimate by hand: pretraining seconds per token x planned tokens, plus each task's mean seconds. */
+function byHand(done: ReturnType<typeof makeResults>, sweep: SweepDefinition, taskScale: (name: string) => number = () => 1): number {
+  const runs = done.runs;
+  const perToken = runs.reduce((s, r) => s + r.pretrain!.seconds, 0) / runs.reduce((s, r) => s + r.pretrain!.tokens, 0);
+  let seconds = perToken * pretrainSteps(sweep) * sweep.pretrain.batch * runModel(sweep).T;
+  for (const t of sweep.tasks) {
+    const times = runs.map((r) => r.finetunes.find((f) => f.task === t.name)!.seconds);
+    seconds += (times.reduce((a, b) => a + b, 0) / times.length) * taskScale(t.name);
+  }
+  return seconds;
+}
+
+describe('estimateSecondsPerRun', () => {
+  const done = makeResults(defaultSweep('lab'));
+
+  it('is the finished runs’ time per run when the sweep is the one they ran', () => {
+    const sweep = done.sweep;
+    expect(estimateSecondsPerRun(done, sweep)).toBeCloseTo(byHand(done, sweep), 6);
+  });
+
+  it('scales pretraining with the planned tokens and fine-tuning with examples x epochs', () => {
+    const sweep: SweepDefinition = {
+      ...done.sweep,
+      pretrain: { ...done.sweep.pretrain, budget: { kind: 'steps', value: 1000 } },
+      finetune: { ...done.sweep.finetune, epochs: 6 },
+      tasks: done.sweep.tasks.map((t) => (t.name === 'ADD-R' ? { ...t, trainSize: t.trainSize * 2 } : t)),
+    };
+    const scale = (name: string) => (name === 'ADD-R' ? 4 : 2); // ADD-R: 2x examples, 2x epochs
+    expect(estimateSecondsPerRun(done, sweep)).toBeCloseTo(byHand(done, sweep, scale), 6);
+  });
+
+  it('has no estimate for another preset, no finished runs, or a task never fine-tuned here', () => {
+    expect(estimateSecondsPerRun(done, defaultSweep('tiny'))).toBeUndefined();
+    expect(estimateSecondsPerRun(undefined, done.sweep)).toBeUndefined();
+    expect(estimateSecondsPerRun({ ...done, runs: done.runs.map((r) => ({ ...r, status: 'pretraining' as const })) }, done.sweep)).toBeUndefined();
+    const withPiglatin = { ...done.sweep, tasks: [...done.sweep.tasks, { name: 'PIGLATIN' as const, trainSize: 1000, testSize: 100 }] };
+    expect(estimateSecondsPerRun(done, withPiglatin)).toBeUndefined();
+  });
+});

@@ -1,0 +1,25 @@
+// How long one run of a sweep will take on this device, from the runs it has already finished: pretraining at
+// the measured seconds per token times the tokens the sweep plans, and each task's fine-tuning at its
+// measured seconds scaled by examples x epochs. Only runs of the same preset count (another model size runs
+// at another speed); with none, or a task never fine-tuned here, there is no estimate.
+import type { Results } from './results';
+import { pretrainSteps, runModel } from './runnerPlan';
+import type { SweepDefinition } from './sweep';
+
+/** Seconds one run of `sweep` should take, judged from `done`'s finished runs; undefined when unknown. */
+export function estimateSecondsPerRun(done: Results | undefined, sweep: SweepDefinition): number | undefined {
+  if (!done || done.sweep.preset !== sweep.preset) return undefined;
+  const timed = done.runs.filter((r) => r.status === 'done' && r.pretrain && r.pretrain.tokens > 0);
+  if (!timed.length) return undefined;
+  const secondsPerToken = timed.reduce((s, r) => s + r.pretrain!.seconds, 0) / timed.reduce((s, r) => s + r.pretrain!.tokens, 0);
+  const plannedTokens = pretrainSteps(sweep) * sweep.pretrain.batch * runModel(sweep).T;
+  let seconds = secondsPerToken * plannedTokens;
+  for (const task of sweep.tasks) {
+    const measured = done.sweep.tasks.find((t) => t.name === task.name);
+    const times = timed.flatMap((r) => r.finetunes.filter((f) => f.task === task.name && f.status === 'done').map((f) => f.seconds));
+    if (!measured || !times.length) return undefined;
+    const work = (t: { trainSize: number }, epochs: number) => t.trainSize * epochs;
+    seconds += (times.reduce((a, b) => a + b, 0) / times.length) * (work(task, sweep.finetune.epochs) / work(measured, done.sweep.finetune.epochs));
+  }
+  return seconds;
+}
