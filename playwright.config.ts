@@ -1,8 +1,7 @@
 // End-to-end tests: Debian's Chromium (Playwright's own browser download cannot work here) against the built
 // app served by `vite preview`, with the flags that give WebGPU on SwiftShader headless (webgpu-runtime.md).
 import { defineConfig } from '@playwright/test';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tools/labBrowser.ts';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -16,20 +15,7 @@ export default defineConfig({
   use: {
     baseURL: 'http://127.0.0.1:4173',
     viewport: { width: 1280, height: 900 },
-    launchOptions: {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--enable-webgpu-developer-features',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',

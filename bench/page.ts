@@ -15,10 +15,10 @@
 // Also per update: the latency from the store update to the next task (React has committed the urgent part;
 // the charts render as a transition in slices after it). Wall-clock times on this machine's CPU: record the
 // CPU with every number (BENCHMARKS.md).
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, servePreview } from '../tools/labBrowser';
 
 const PORT = 4179;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
@@ -48,19 +48,6 @@ function arg(name: string): string | undefined {
 
 function quantile(sorted: number[], q: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
-}
-
-async function serve(): Promise<() => void> {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(ORIGIN)).ok) return () => process.kill(-server.pid!);
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`vite preview did not answer on ${ORIGIN} (run \`npm run build\` first)`);
 }
 
 /** Starts recording long animation frames in the page. */
@@ -152,10 +139,10 @@ async function training(page: Page, seconds: number): Promise<ScenarioResult> {
 async function main(): Promise<void> {
   const seconds = Number(arg('--seconds') ?? 30);
   const only = arg('--only');
-  const stop = await serve();
+  const stop = await servePreview(PORT);
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-webgpu-developer-features'],
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
