@@ -19,8 +19,8 @@ import { openFileStore, RESULTS_FILE } from '../lab/persist/files';
 import type { Results, Score } from '../lab/results';
 import { canonicalJson, sweepDifference } from '../lab/resultsBook';
 import { checkSweepRunnable, requiredDataFiles, runSweep, type RunnerEvent } from '../lab/runner';
-import { maxBatchTokens, pretrainSteps, runModel, runTimescale } from '../lab/runnerPlan';
-import { parseSweep, runId, shardRuns, sweepRuns, type RunKey, type SweepDefinition } from '../lab/sweep';
+import { maxBatchTokens, runTimescale } from '../lab/runnerPlan';
+import { parseSweep, pretrainSteps, runId, runModel, shardRuns, sweepRuns, type RunKey, type SweepDefinition } from '../lab/sweep';
 
 export const USAGE = 'usage: npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]';
 

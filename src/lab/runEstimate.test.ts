@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeResults } from './persist/fixture';
 import { estimateSecondsPerRun } from './runEstimate';
-import { pretrainSteps, runModel } from './runnerPlan';
-import { defaultSweep, type SweepDefinition } from './sweep';
+import { defaultSweep, pretrainSteps, runModel, type SweepDefinition } from './sweep';
 
 /** The estimate by hand: pretraining seconds per token x planned tokens, plus each task's mean seconds. */
 function byHand(done: ReturnType<typeof makeResults>, sweep: SweepDefinition, taskScale: (name: string) => number = () => 1): number {

@@ -3,8 +3,7 @@
 // measured seconds scaled by examples x epochs. Only runs of the same preset count (another model size runs
 // at another speed); with none, or a task never fine-tuned here, there is no estimate.
 import type { Results } from './results';
-import { pretrainSteps, runModel } from './runnerPlan';
-import type { SweepDefinition } from './sweep';
+import { pretrainSteps, runModel, type SweepDefinition } from './sweep';
 
 /** Seconds one run of `sweep` should take, judged from `done`'s finished runs; undefined when unknown. */
 export function estimateSecondsPerRun(done: Results | undefined, sweep: SweepDefinition): number | undefined {

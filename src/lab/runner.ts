@@ -22,8 +22,8 @@ import { loadBase, pretrainRun } from './pretrain';
 import type { Results, RunResult } from './results';
 import { ResultsBook, sweepDifference } from './resultsBook';
 import { createContext, RunCancelled, type RunContext, type RunnerHost } from './runnerContext';
-import { batchShapes, checkSweepRunnable, runModel, runSeeds } from './runnerPlan';
-import { runId, SweepError, sweepRuns, type RunKey, type SweepDefinition, type TaskSpec } from './sweep';
+import { batchShapes, checkSweepRunnable, runSeeds } from './runnerPlan';
+import { runId, runModel, SweepError, sweepRuns, type RunKey, type SweepDefinition, type TaskSpec } from './sweep';
 import { fullTestLimit, scoreTask } from './taskScores';
 
 export type { RunnerEvent, RunnerHost } from './runnerContext';

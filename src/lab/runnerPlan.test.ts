@@ -1,7 +1,8 @@
 // The plan a sweep's runs follow, derived from the definition alone (no engine).
 import { describe, expect, it } from 'vitest';
 import { PRESETS, timescale } from '../model/config';
-import { batchShapes, checkpointSteps, finetuneConfig, MEASURE_SIZES, pretrainConfig, pretrainSteps, requiredDataFiles, runSeeds, runTimescale } from './runnerPlan';
+import { batchShapes, checkpointSteps, finetuneConfig, MEASURE_SIZES, pretrainConfig, requiredDataFiles, runSeeds, runTimescale } from './runnerPlan';
+import { pretrainSteps } from './sweep';
 import { defaultSweep } from './sweep';
 import { tinySweep } from './runner.testkit';
 

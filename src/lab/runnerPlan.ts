@@ -6,11 +6,11 @@ import type { Corpus } from '../data/corpus';
 import { DATA_FILE_NAMES, type DataFileName } from '../data/manifest';
 import { TASK_FILES } from '../data/tasks';
 import { deriveSeed } from '../data/tasks/common';
-import { PRESETS, paramCount, timescale, type ModelConfig, type PresetName } from '../model/config';
+import { PRESETS, timescale, type PresetName } from '../model/config';
 import type { BatchShape } from '../train/memory';
 import { finetunePhase, pretrainPhase, type PhaseConfig } from '../train/phase';
 import type { RunResult } from './results';
-import { runId, SweepError, type ProbeName, type RunKey, type SweepDefinition } from './sweep';
+import { pretrainSteps, runId, runModel, SweepError, type ProbeName, type RunKey, type SweepDefinition } from './sweep';
 
 /**
  * How much each measurement reads. Part of the plan (so of the results' meaning), fixed per preset: enough
@@ -45,18 +45,6 @@ export const MEASURE_SIZES: Record<PresetName, MeasureSizes> = {
 
 /** Curves in results keep at most this many points (downsample: evenly spaced, first and last kept). */
 export const CURVE_POINTS = 500;
-
-export function runModel(sweep: SweepDefinition): ModelConfig {
-  return { ...PRESETS[sweep.preset].model, decayGroup: sweep.decayGroup };
-}
-
-/** Pretraining updates: the budget's step count, or tokensPerParam * parameters / (B * T). */
-export function pretrainSteps(sweep: SweepDefinition): number {
-  const { budget, batch } = sweep.pretrain;
-  if (budget.kind === 'steps') return budget.value;
-  const model = runModel(sweep);
-  return Math.max(1, Math.round((budget.value * paramCount(model)) / (batch * model.T)));
-}
 
 const schedule = (sweep: SweepDefinition) => ({ peakLr: sweep.pretrain.peakLr, warmupFrac: sweep.pretrain.warmupFrac, minLrFrac: sweep.pretrain.minLrFrac });
 

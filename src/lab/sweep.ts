@@ -3,7 +3,7 @@
 // weight decay at one fixed learning rate for every lambda, 3 epochs, batch 64. The page, the CLI and share
 // URLs all read and write this one schema.
 import { z } from 'zod';
-import { PRESETS, type PresetName } from '../model/config';
+import { paramCount, PRESETS, type ModelConfig, type PresetName } from '../model/config';
 import { zodIssueLines } from '../util/zodIssues';
 
 export const SWEEP_VERSION = 1;
@@ -71,6 +71,19 @@ export type SweepDefinition = z.infer<typeof SweepSchema>;
 export type TaskSpec = z.infer<typeof TaskSpecSchema>;
 export type TaskName = (typeof TASKS)[number];
 export type ProbeName = (typeof PROBES)[number];
+
+/** The model a sweep trains: its preset's, with the sweep's decay group. */
+export function runModel(sweep: SweepDefinition): ModelConfig {
+  return { ...PRESETS[sweep.preset].model, decayGroup: sweep.decayGroup };
+}
+
+/** Pretraining updates: the budget's step count, or tokensPerParam * parameters / (B * T). */
+export function pretrainSteps(sweep: SweepDefinition): number {
+  const { budget, batch } = sweep.pretrain;
+  if (budget.kind === 'steps') return budget.value;
+  const model = runModel(sweep);
+  return Math.max(1, Math.round((budget.value * paramCount(model)) / (batch * model.T)));
+}
 
 /** The paper's protocol at the lab preset (science.md): the default sweep. */
 export function defaultSweep(preset: PresetName = 'lab'): SweepDefinition {
