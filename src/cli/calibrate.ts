@@ -9,13 +9,13 @@
 // to <dir>/<task>-calibration.json. Exit codes: 0 done, 1 error.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Gpu } from '../gpu/adapter';
 import { createNodeGpu } from '../gpu/node';
 import { RESULTS_FILE } from '../lab/persist/files';
 import { parseResults, type Results } from '../lab/results';
 import { parseSweep, TASKS, type SweepDefinition, type TaskName } from '../lab/sweep';
-import { main as runSweepCli, readSweepFile, UsageError, type SweepDeps } from './sweep';
+import { main as runSweepCli, readSweepFile, type SweepDeps } from './sweep';
+import { errorLine, isMainModule, UsageError } from '../util/cli';
 
 export const USAGE = 'usage: npm run calibrate -- --config <sweep.json> --out <dir> --task <name> --sizes n1,n2,... [--lambda L] [--seeds s1,s2]';
 
@@ -127,12 +127,11 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
     log(`wrote ${summary}`);
     return 0;
   } catch (error) {
-    log(`error: ${error instanceof Error ? error.message : String(error)}${error instanceof UsageError ? `\n${USAGE}` : ''}`);
+    log(errorLine(error, USAGE));
     return 1;
   } finally {
     if (!deps.gpu) gpu?.device.destroy();
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (isEntry) process.exitCode = await main(process.argv.slice(2));
+if (isMainModule(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -5,14 +5,12 @@
 // the output is a results file the page imports. Exit codes: 0 merged, 1 error.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { mergeResults, type MergeInput } from '../lab/merge';
 import { RESULTS_FILE } from '../lab/persist/files';
 import { parseResults, resultsToJson } from '../lab/results';
+import { errorLine, isMainModule, UsageError } from '../util/cli';
 
 export const USAGE = 'usage: npm run sweep:merge -- --out <merged.json> <dir or results.json> [more ...]';
-
-class UsageError extends Error {}
 
 export function parseMergeArgs(argv: readonly string[]): { out: string; inputs: string[] } {
   const inputs: string[] = [];
@@ -54,10 +52,9 @@ export function main(argv: readonly string[], deps: { log?: (line: string) => vo
     log(`merged ${args.inputs.length} inputs: ${results.runs.length} runs, ${results.controls.length} controls of sweep "${results.sweep.name}" -> ${out}`);
     return 0;
   } catch (error) {
-    log(`error: ${error instanceof Error ? error.message : String(error)}${error instanceof UsageError ? `\n${USAGE}` : ''}`);
+    log(errorLine(error, USAGE));
     return 1;
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (isEntry) process.exitCode = main(process.argv.slice(2));
+if (isMainModule(import.meta.url)) process.exitCode = main(process.argv.slice(2));

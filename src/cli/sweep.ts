@@ -8,7 +8,6 @@
 // first lambda. Exit codes: 0 done (or cancelled with Ctrl-C: rerun to resume), 1 error.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadCorpusFromDisk } from '../data/node';
 import type { Engine } from '../engine/types';
 import { WebGpuEngine } from '../engine/webgpu';
@@ -21,10 +20,9 @@ import { canonicalJson, sweepDifference } from '../lab/resultsBook';
 import { checkSweepRunnable, requiredDataFiles, runSweep, type RunnerEvent } from '../lab/runner';
 import { maxBatchTokens, runTimescale } from '../lab/runnerPlan';
 import { parseSweep, pretrainSteps, runId, runModel, shardRuns, sweepRuns, type RunKey, type SweepDefinition } from '../lab/sweep';
+import { errorLine, isMainModule, UsageError } from '../util/cli';
 
 export const USAGE = 'usage: npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]';
-
-export class UsageError extends Error {}
 
 export interface SweepArgs {
   config: string;
@@ -172,15 +170,14 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
     log(`${deps.signal?.aborted ? 'cancelled (run the same command again to resume)' : 'finished'} in ${seconds.toFixed(1)} s; results in ${join(out, RESULTS_FILE)}`);
     return 0;
   } catch (error) {
-    log(`error: ${error instanceof Error ? error.message : String(error)}${error instanceof UsageError ? `\n${USAGE}` : ''}`);
+    log(errorLine(error, USAGE));
     return 1;
   } finally {
     if (!deps.gpu) gpu?.device.destroy();
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (isEntry) {
+if (isMainModule(import.meta.url)) {
   const abort = new AbortController();
   process.once('SIGINT', () => {
     console.log('Ctrl-C: stopping at the next submit (rerun to resume from the last checkpoint; Ctrl-C again to quit now)');

@@ -9,7 +9,6 @@
 // (or cancelled with Ctrl-C, checkpoint written), 1 error, 2 diverged.
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadCorpusFromDisk } from '../data/node';
 import { WindowSampler, type WindowSamplerState } from '../data/sampler';
 import { WebGpuEngine } from '../engine/webgpu';
@@ -22,6 +21,7 @@ import { captureCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreCheckpoin
 import { assertTrainingMemoryFits } from '../train/memory';
 import { pretrainPhase, type PhaseConfig } from '../train/phase';
 import { freshProgress, runPhase, type EvalMetrics, type PhaseProgress, type PhaseResult, type StepMetrics } from '../train/runPhase';
+import { isMainModule, UsageError } from '../util/cli';
 
 export const USAGE =
   'usage: npm run train -- --preset <tiny|lab|tpp20|overtrained> --wd <lambda> [--steps N] [--seed S] [--out dir]\n' +
@@ -40,8 +40,6 @@ export interface TrainArgs {
 }
 
 const FLAGS = ['--preset', '--wd', '--steps', '--seed', '--out', '--decay-group', '--eval-every', '--val-batches', '--resume'] as const;
-
-export class UsageError extends Error {}
 
 function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -204,8 +202,7 @@ export async function main(argv: readonly string[], deps: TrainDeps = {}): Promi
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (isEntry) {
+if (isMainModule(import.meta.url)) {
   const abort = new AbortController();
   process.once('SIGINT', () => {
     console.log('Ctrl-C: stopping at the next submit (the checkpoint will be written; Ctrl-C again to quit now)');
