@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The measurements still owed to issues 10 and 11, in one command on a GPU server (for example one call of
+# the device tool, which allows 10 minutes a call). From the repository root, with these prepared here first:
+#   bash ../shared/gpu/prepare.sh                      # .gpu-carry/: Node, Dawn, the Vulkan loader
+#   npx vite build -c vite.cli.config.ts && rm -f dist-cli/*.map dist-cli/chunks/*.map
+#   mkdir -p .gpu-data && tar cJf .gpu-data/data.tar.xz -C public data
+# then on the server:  OUT=<folder that comes back> bash tools/gpu/finish-results.sh [steps...]
+# Steps (default: all, in this order; each writes its log and JSON under $OUT and never stops the others):
+#   train      bench-train at the lab and tpp20 presets, ours beside the TF.js peer, then the PyTorch eager peer
+#   calibrate  ADD-R, KV and SENT training-set sizes at the default sweep's middle lambda, in parallel
+#   sweep      the default sweep with the calibrated sizes as 15 shards in parallel on the one GPU, then merged
+set -uo pipefail
+OUT=${OUT:?set OUT to the folder for results}
+STEPS=${*:-train calibrate sweep}
+NODE=(bash .gpu-carry/run.sh node)
+RUNS=runs/gpu  # sweeps and checkpoints stay here (resumable on a warm machine); results and logs are copied to $OUT
+mkdir -p "$OUT" "$RUNS" public
+copy_back() {
+  for f in "$RUNS"/calibrate/*.json "$RUNS"/*/shard-*/results.json "$RUNS"/calibrate/*/results.json "$RUNS"/default/merged.json; do
+    [[ -f $f ]] && mkdir -p "$OUT/$(dirname "${f#"$RUNS"/}")" && cp "$f" "$OUT/${f#"$RUNS"/}"
+  done
+}
+trap copy_back EXIT
+trap 'copy_back; exit 143' TERM
+[[ -d public/data ]] || tar xJf .gpu-data/data.tar.xz -C public
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader > "$OUT/gpu.txt" 2>&1
+git rev-parse --short HEAD > "$OUT/commit.txt" 2>/dev/null || true
+stamp() { echo "[$(date +%T)] $*" | tee -a "$OUT/steps.log"; }
+
+for step in $STEPS; do
+  case $step in
+    train)
+      stamp "train: bench-train (ours + TF.js)"
+      "${NODE[@]}" dist-cli/bench-train.mjs --steps 200 --presets lab,tpp20 --json "$OUT/train.json" > "$OUT/bench-train.log" 2>&1
+      stamp "train: PyTorch eager fp32 peer"
+      python3 tools/bench/torch_train.py --from "$OUT/train.json" --json "$OUT/torch.json" --steps 200 > "$OUT/torch.log" 2>&1
+      ;;
+    calibrate)
+      stamp "calibrate: ADD-R, KV, SENT in parallel"
+      "${NODE[@]}" dist-cli/calibrate.mjs --config configs/default.json --out "$RUNS/calibrate" --task ADD-R --sizes 40000,80000,160000,320000 --seeds 0 > "$OUT/calibrate-ADD-R.log" 2>&1 &
+      "${NODE[@]}" dist-cli/calibrate.mjs --config configs/default.json --out "$RUNS/calibrate" --task KV --sizes 20000,40000,80000,160000 --seeds 0 > "$OUT/calibrate-KV.log" 2>&1 &
+      "${NODE[@]}" dist-cli/calibrate.mjs --config configs/default.json --out "$RUNS/calibrate" --task SENT --sizes 5000,10000,20000,40000 --seeds 0 > "$OUT/calibrate-SENT.log" 2>&1 &
+      wait
+      ;;
+    sweep)
+      # The calibrated sizes (the smallest in the 30-70% band; else the largest tried) replace the config's.
+      "${NODE[@]}" tools/gpu/calibrated-config.mjs configs/default.json "$RUNS/calibrate" > "$OUT/sweep.json" 2> "$OUT/calibrated-config.log"
+      stamp "sweep: 15 shards ($(cat "$OUT/calibrated-config.log" | tr '\n' ' '))"
+      for i in $(seq 0 14); do
+        "${NODE[@]}" dist-cli/sweep.mjs --config "$OUT/sweep.json" --out "$RUNS/default/shard-$i" --shard "$i/15" > "$OUT/default-shard-$i.log" 2>&1 &
+      done
+      wait
+      "${NODE[@]}" dist-cli/sweep-merge.mjs --out "$RUNS/default/merged.json" "$RUNS"/default/shard-* > "$OUT/merge.log" 2>&1
+      ;;
+    *) stamp "unknown step $step (train, calibrate, sweep)" ;;
+  esac
+done
+stamp "done"
