@@ -15,7 +15,7 @@ import { RESULTS_FILE } from '../lab/persist/files';
 import { parseResults, type Results } from '../lab/results';
 import { parseSweep, TASKS, type SweepDefinition, type TaskName } from '../lab/sweep';
 import { main as runSweepCli, readSweepFile, type SweepDeps } from './sweep';
-import { errorLine, isMainModule, UsageError } from '../util/cli';
+import { errorLine, isMainCommand, UsageError } from '../util/cli';
 
 export const USAGE = 'usage: npm run calibrate -- --config <sweep.json> --out <dir> --task <name> --sizes n1,n2,... [--lambda L] [--seeds s1,s2]';
 
@@ -134,4 +134,4 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
   }
 }
 
-if (isMainModule(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
+if (isMainCommand('calibrate')) process.exitCode = await main(process.argv.slice(2));

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { mergeResults, type MergeInput } from '../lab/merge';
 import { RESULTS_FILE } from '../lab/persist/files';
 import { parseResults, resultsToJson } from '../lab/results';
-import { errorLine, isMainModule, UsageError } from '../util/cli';
+import { errorLine, isMainCommand, UsageError } from '../util/cli';
 
 export const USAGE = 'usage: npm run sweep:merge -- --out <merged.json> <dir or results.json> [more ...]';
 
@@ -57,4 +57,4 @@ export function main(argv: readonly string[], deps: { log?: (line: string) => vo
   }
 }
 
-if (isMainModule(import.meta.url)) process.exitCode = main(process.argv.slice(2));
+if (isMainCommand('sweep-merge')) process.exitCode = main(process.argv.slice(2));

@@ -20,7 +20,7 @@ import { canonicalJson, sweepDifference } from '../lab/resultsBook';
 import { checkSweepRunnable, requiredDataFiles, runSweep, type RunnerEvent } from '../lab/runner';
 import { maxBatchTokens, runTimescale } from '../lab/runnerPlan';
 import { parseSweep, pretrainSteps, runId, runModel, shardRuns, sweepRuns, type RunKey, type SweepDefinition } from '../lab/sweep';
-import { errorLine, isMainModule, UsageError } from '../util/cli';
+import { errorLine, isMainCommand, UsageError } from '../util/cli';
 
 export const USAGE = 'usage: npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]';
 
@@ -177,7 +177,7 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
   }
 }
 
-if (isMainModule(import.meta.url)) {
+if (isMainCommand('sweep')) {
   const abort = new AbortController();
   process.once('SIGINT', () => {
     console.log('Ctrl-C: stopping at the next submit (rerun to resume from the last checkpoint; Ctrl-C again to quit now)');

@@ -21,7 +21,7 @@ import { captureCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreCheckpoin
 import { assertTrainingMemoryFits } from '../train/memory';
 import { pretrainPhase, type PhaseConfig } from '../train/phase';
 import { freshProgress, runPhase, type EvalMetrics, type PhaseProgress, type PhaseResult, type StepMetrics } from '../train/runPhase';
-import { isMainModule, UsageError } from '../util/cli';
+import { isMainCommand, UsageError } from '../util/cli';
 
 export const USAGE =
   'usage: npm run train -- --preset <tiny|lab|tpp20|overtrained> --wd <lambda> [--steps N] [--seed S] [--out dir]\n' +
@@ -202,7 +202,7 @@ export async function main(argv: readonly string[], deps: TrainDeps = {}): Promi
   }
 }
 
-if (isMainModule(import.meta.url)) {
+if (isMainCommand('train')) {
   const abort = new AbortController();
   process.once('SIGINT', () => {
     console.log('Ctrl-C: stopping at the next submit (the checkpoint will be written; Ctrl-C again to quit now)');

@@ -1,7 +1,6 @@
 // What the command-line entry points (src/cli/*.ts) share: the error class for bad arguments (printed with the
-// usage line), the one-line error report, and whether a module is the script Node was started with.
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// usage line), the one-line error report, and whether a command is the script Node was started with.
+import { basename } from 'node:path';
 
 /** Bad arguments or input files: reported with the command's usage line. */
 export class UsageError extends Error {}
@@ -11,7 +10,12 @@ export function errorLine(error: unknown, usage: string): string {
   return `error: ${error instanceof Error ? error.message : String(error)}${error instanceof UsageError ? `\n${usage}` : ''}`;
 }
 
-/** True when the module at `moduleUrl` (import.meta.url) is the script Node runs (not imported by a test). */
-export function isMainModule(moduleUrl: string): boolean {
-  return process.argv[1] !== undefined && moduleUrl === pathToFileURL(resolve(process.argv[1])).href;
+/**
+ * True when Node was started on the command `name`: src/cli/<name>.ts (tsx) or its bundle dist-cli/<name>.mjs.
+ * By name, not by import.meta.url: a command another command imports (calibrate runs sweep's main) is bundled
+ * into a shared chunk, whose URL is not the script's.
+ */
+export function isMainCommand(name: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && basename(script).replace(/\.(m?js|ts)$/, '') === name;
 }

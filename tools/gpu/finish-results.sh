@@ -5,14 +5,17 @@
 #   npx vite build -c vite.cli.config.ts && rm -f dist-cli/*.map dist-cli/chunks/*.map
 #   mkdir -p .gpu-data && tar cJf .gpu-data/data.tar.xz -C public data
 # then on the server:  OUT=<folder that comes back> bash tools/gpu/finish-results.sh [steps...]
+# (CONFIG, SHARDS and NODE_CMD override the sweep file, the shard count and how Node runs, e.g. for a dry run.)
 # Steps (default: all, in this order; each writes its log and JSON under $OUT and never stops the others):
 #   train      bench-train at the lab and tpp20 presets, ours beside the TF.js peer, then the PyTorch eager peer
 #   calibrate  ADD-R, KV and SENT training-set sizes at the default sweep's middle lambda, in parallel
-#   sweep      the default sweep with the calibrated sizes as 15 shards in parallel on the one GPU, then merged
+#   sweep      the default sweep with the calibrated sizes as $SHARDS (15) shards in parallel on the one GPU, merged
 set -uo pipefail
 OUT=${OUT:?set OUT to the folder for results}
 STEPS=${*:-train calibrate sweep}
-NODE=(bash .gpu-carry/run.sh node)
+CONFIG=${CONFIG:-configs/default.json}
+SHARDS=${SHARDS:-15}
+read -r -a NODE <<< "${NODE_CMD:-bash .gpu-carry/run.sh node}"
 RUNS=runs/gpu  # sweeps and checkpoints stay here (resumable on a warm machine); results and logs are copied to $OUT
 mkdir -p "$OUT" "$RUNS" public
 copy_back() {
@@ -37,17 +40,17 @@ for step in $STEPS; do
       ;;
     calibrate)
       stamp "calibrate: ADD-R, KV, SENT in parallel"
-      "${NODE[@]}" dist-cli/calibrate.mjs --config configs/default.json --out "$RUNS/calibrate" --task ADD-R --sizes 40000,80000,160000,320000 --seeds 0 > "$OUT/calibrate-ADD-R.log" 2>&1 &
-      "${NODE[@]}" dist-cli/calibrate.mjs --config configs/default.json --out "$RUNS/calibrate" --task KV --sizes 20000,40000,80000,160000 --seeds 0 > "$OUT/calibrate-KV.log" 2>&1 &
-      "${NODE[@]}" dist-cli/calibrate.mjs --config configs/default.json --out "$RUNS/calibrate" --task SENT --sizes 5000,10000,20000,40000 --seeds 0 > "$OUT/calibrate-SENT.log" 2>&1 &
+      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task ADD-R --sizes 40000,80000,160000,320000 --seeds 0 > "$OUT/calibrate-ADD-R.log" 2>&1 &
+      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task KV --sizes 20000,40000,80000,160000 --seeds 0 > "$OUT/calibrate-KV.log" 2>&1 &
+      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task SENT --sizes 5000,10000,20000,40000 --seeds 0 > "$OUT/calibrate-SENT.log" 2>&1 &
       wait
       ;;
     sweep)
       # The calibrated sizes (the smallest in the 30-70% band; else the largest tried) replace the config's.
-      "${NODE[@]}" tools/gpu/calibrated-config.mjs configs/default.json "$RUNS/calibrate" > "$OUT/sweep.json" 2> "$OUT/calibrated-config.log"
-      stamp "sweep: 15 shards ($(cat "$OUT/calibrated-config.log" | tr '\n' ' '))"
-      for i in $(seq 0 14); do
-        "${NODE[@]}" dist-cli/sweep.mjs --config "$OUT/sweep.json" --out "$RUNS/default/shard-$i" --shard "$i/15" > "$OUT/default-shard-$i.log" 2>&1 &
+      "${NODE[@]}" tools/gpu/calibrated-config.mjs "$CONFIG" "$RUNS/calibrate" > "$OUT/sweep.json" 2> "$OUT/calibrated-config.log"
+      stamp "sweep: $SHARDS shards ($(cat "$OUT/calibrated-config.log" | tr '\n' ' '))"
+      for i in $(seq 0 $((SHARDS - 1))); do
+        "${NODE[@]}" dist-cli/sweep.mjs --config "$OUT/sweep.json" --out "$RUNS/default/shard-$i" --shard "$i/$SHARDS" > "$OUT/default-shard-$i.log" 2>&1 &
       done
       wait
       "${NODE[@]}" dist-cli/sweep-merge.mjs --out "$RUNS/default/merged.json" "$RUNS"/default/shard-* > "$OUT/merge.log" 2>&1
