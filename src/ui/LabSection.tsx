@@ -67,11 +67,12 @@ function LiveResults() {
   const live = useDeferredValue(useLab((s) => s.live));
   const selected = useLab((s) => s.selectedRunIds);
   const setSelected = useLab((s) => s.setSelectedRuns);
+  const running = useLab((s) => s.runState !== 'idle');
   const table = useMemo(() => (results ? runRows(results, live) : { rows: [], tasks: [] }), [results, live]);
   return (
     <>
       <RunsTable rows={table.rows} tasks={table.tasks} selected={selected} onSelectionChange={setSelected} />
-      <LabCharts results={results} compareRunIds={selected} live={live} />
+      <LabCharts results={results} compareRunIds={selected} live={live} running={running} />
     </>
   );
 }

@@ -20,6 +20,8 @@ export interface LabChartsProps {
   compareRunIds?: readonly string[];
   /** The lab slice's `live`: series and progress of runs in flight, drawn by the live chart alone. */
   live?: Readonly<Record<string, LiveRun>>;
+  /** The runner is running or paused (the live chart shows while it is). */
+  running?: boolean;
   /** Points per curve after downsampling. */
   maxPoints?: number;
 }
@@ -43,7 +45,7 @@ export function useStable<T>(value: T): T {
 const NO_RUNS: Results['runs'] = [];
 const NO_LIVE: Readonly<Record<string, LiveRun>> = {};
 
-export function LabCharts({ results, compareRunIds = [], live = NO_LIVE, maxPoints = 300 }: LabChartsProps) {
+export function LabCharts({ results, compareRunIds = [], live = NO_LIVE, maxPoints = 300, running = false }: LabChartsProps) {
   const runs = results?.runs ?? NO_RUNS;
   const lambdaKey = results ? chartLambdas(results).join(',') : '';
   const axis = useMemo(() => lambdaAxis(lambdaKey ? lambdaKey.split(',').map(Number) : []), [lambdaKey]);
@@ -65,7 +67,7 @@ export function LabCharts({ results, compareRunIds = [], live = NO_LIVE, maxPoin
     <section className="lab-charts" aria-label="Results" data-testid="lab-charts">
       <PlasticityChart tasks={plasticity} axis={axis} />
       <h3 className="chart-group-title">Training</h3>
-      <LiveChart runs={runs} live={live} />
+      <LiveChart runs={runs} live={live} active={running} />
       <div className="chart-grid">
         <LossChart views={loss} />
         <WeightNormChart views={norms} />

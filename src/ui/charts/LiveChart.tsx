@@ -13,6 +13,8 @@ export interface LiveChartProps {
   runs: readonly RunResult[];
   /** The lab slice's live series and progress, by run id. */
   live: Readonly<Record<string, LiveRun>>;
+  /** The runner is running (or paused): the chart stays mounted between the runs of a sweep. */
+  active: boolean;
 }
 
 /** The chart view of a phase: 'pretrain' -> pretraining loss, 'finetune.KV' -> KV's fine-tuning loss. */
@@ -21,13 +23,14 @@ export function viewOfPhase(phase: string | undefined): string | undefined {
   return phase?.startsWith('finetune.') ? `ft:${phase.slice('finetune.'.length)}` : undefined;
 }
 
-export const LiveChart = memo(function LiveChart({ runs, live }: LiveChartProps) {
+export const LiveChart = memo(function LiveChart({ runs, live, active }: LiveChartProps) {
   const inFlight = useMemo(() => runs.filter((r) => live[r.id] && !['done', 'diverged', 'failed'].includes(r.status)), [runs, live]);
   const views = useMemo(() => lossCurves(inFlight, 400, live), [inFlight, live]);
   const current = inFlight.at(-1);
   const progress = current ? live[current.id]?.progress : undefined;
   const where = progress ? `${progress.phase} step ${formatNumber(progress.step)} / ${formatNumber(progress.steps)}` : current?.status;
-  // Mounted even with nothing in flight, so each new run does not rebuild the chart (and the page keeps its layout).
+  // Mounted while the runner is active, even between runs, so each new run does not rebuild the chart.
+  if (!active && !current) return null;
   return (
     <CurveChart
       views={views}
@@ -35,7 +38,7 @@ export const LiveChart = memo(function LiveChart({ runs, live }: LiveChartProps)
       testId="chart-live"
       title="Run in progress"
       subtitle={current ? `λ ${formatLambda(current.lambda)} · seed ${current.seed}: ${where}. Streamed as it trains; the comparison charts below take its curves when each phase ends.` : undefined}
-      emptyText="No run in progress: the run in flight streams its loss here as it trains (Train or Sweep)."
+      emptyText="Between runs: the next run streams its loss here as soon as it starts training."
       height={220}
     />
   );
