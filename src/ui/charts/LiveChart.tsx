@@ -5,7 +5,7 @@
 import { memo, useMemo } from 'react';
 import type { RunResult } from '../../lab/results';
 import { formatLambda, formatNumber } from '../controls/sweepEdit';
-import type { LiveRun } from '../../state/labModel';
+import { TERMINAL_STATUSES, type LiveRun } from '../../state/labModel';
 import { lossCurves } from './data';
 import { CurveChart } from './LossChart';
 
@@ -24,7 +24,7 @@ export function viewOfPhase(phase: string | undefined): string | undefined {
 }
 
 export const LiveChart = memo(function LiveChart({ runs, live, active }: LiveChartProps) {
-  const inFlight = useMemo(() => runs.filter((r) => live[r.id] && !['done', 'diverged', 'failed'].includes(r.status)), [runs, live]);
+  const inFlight = useMemo(() => runs.filter((r) => live[r.id] && !TERMINAL_STATUSES.has(r.status)), [runs, live]);
   const views = useMemo(() => lossCurves(inFlight, 400, live), [inFlight, live]);
   const current = inFlight.at(-1);
   const progress = current ? live[current.id]?.progress : undefined;
