@@ -6,6 +6,9 @@
 #   mkdir -p .gpu-data && tar cJf .gpu-data/data.tar.xz -C public data
 # then on the server:  OUT=<folder that comes back> bash tools/gpu/finish-results.sh [steps...]
 # (CONFIG, SHARDS and NODE_CMD override the sweep file, the shard count and how Node runs, e.g. for a dry run.)
+# Time, from the H200 run of 2026-11-26 (4.1M pretraining tokens/s shared by 15 shards): train ~1-2 min,
+# calibrate ~1-2 min, sweep ~4-8 min depending on the calibrated sizes. Everything under runs/gpu resumes: if a
+# call runs out of time, run the same command again on the still-warm machine (finished runs are skipped).
 # Steps (default: all, in this order; each writes its log and JSON under $OUT and never stops the others):
 #   train      bench-train at the lab and tpp20 presets, ours beside the TF.js peer, then the PyTorch eager peer
 #   calibrate  ADD-R, KV and SENT training-set sizes at the default sweep's middle lambda, in parallel
