@@ -16,9 +16,18 @@ export const ROW_MULTIPLE = 8;
  */
 export const rowTokens = (promptChars: number, continuationChars: number): number => promptChars + continuationChars - 1;
 
+/** longestRow per task object: scoring calls it at every curve point, and a task holds up to ~10^5 examples. */
+const longestRows = new WeakMap<ExactMatchTask | ChoiceTask, number>();
+
 /** The most input tokens any example needs: training on its answer, and for exact-match tasks greedy
  *  generation of a full maxAnswerLength (terminator included); for SENT, scoring every choice. */
 function longestRow(task: ExactMatchTask | ChoiceTask): number {
+  let longest = longestRows.get(task);
+  if (longest === undefined) longestRows.set(task, (longest = scanLongestRow(task)));
+  return longest;
+}
+
+function scanLongestRow(task: ExactMatchTask | ChoiceTask): number {
   const scored = task.name === 'SENT' ? Math.max(...task.choices.map((c) => c.length)) : task.maxAnswerLength;
   let longest = 1;
   for (const examples of [task.train, task.test]) {
