@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuEngine } from '../engine/cpu';
 import { scratchDir, TINY_CONFIG, tinySweep } from '../lab/runner.testkit';
-import { calibrationSweep, main, midLambda, parseCalibrateArgs, recommend } from './calibrate';
+import { calibrationSweep, main, midLambda, parseCalibrateArgs, recommend, sizeInBand } from './calibrate';
 
 const root = scratchDir('plasticity-calibrate-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -61,5 +61,6 @@ describe('npm run calibrate on the tiny preset (CPU engine)', () => {
     }
     expect(lines.join('\n')).toMatch(/ADD-R after fine-tuning at lambda 0 \(mean over seeds\):\n\s+8 examples: \d+\.\d%/);
     expect(summary.advice).toBe(recommend(summary.scores));
+    expect(summary.inBand).toBe(sizeInBand(summary.scores)?.size ?? null);
   });
 });

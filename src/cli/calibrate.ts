@@ -5,8 +5,8 @@
 // For each size, a sweep derived from the config (one lambda: the middle of its grid unless --lambda; its seeds
 // unless --seeds; only this task, at that size; no probes, no random-init control) runs through `npm run
 // sweep` into <dir>/<task>-<size> (resumable, like any sweep), on one GPU device. Then a table of the score
-// after fine-tuning per size (mean over seeds), and the smallest size whose score lands in the band, written
-// to <dir>/<task>-calibration.json. Exit codes: 0 done, 1 error.
+// after fine-tuning per size (mean over seeds), and the smallest size whose score lands in the band (inBand,
+// null if none), written to <dir>/<task>-calibration.json. Exit codes: 0 done, 1 error.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Gpu } from '../gpu/adapter';
@@ -87,11 +87,16 @@ export function sizeScore(results: Results, task: TaskName, size: number): SizeS
   return { size, score: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null, seeds: values.length };
 }
 
+/** The smallest measured size whose score lands in the band, if any. */
+export function sizeInBand(scores: readonly SizeScore[]): SizeScore | undefined {
+  return scores.find((s) => s.score !== null && s.score >= BAND[0] && s.score <= BAND[1]);
+}
+
 /** The smallest size in the band, or which way to go when none is. */
 export function recommend(scores: readonly SizeScore[]): string {
   const measured = scores.filter((s) => s.score !== null);
   if (!measured.length) return 'no size finished fine-tuning: nothing to recommend';
-  const inBand = measured.find((s) => s.score! >= BAND[0] && s.score! <= BAND[1]);
+  const inBand = sizeInBand(measured);
   if (inBand) return `use trainSize ${inBand.size} (score ${(100 * inBand.score!).toFixed(1)}%, in ${100 * BAND[0]}-${100 * BAND[1]}%)`;
   if (measured.every((s) => s.score! < BAND[0])) return `every size scores below ${100 * BAND[0]}%: try sizes above ${measured.at(-1)!.size} (or more epochs)`;
   if (measured.every((s) => s.score! > BAND[1])) return `every size scores above ${100 * BAND[1]}%: try sizes below ${measured[0].size}`;
@@ -123,7 +128,7 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
     const advice = recommend(scores);
     log(advice);
     const summary = join(args.out, `${args.task}-calibration.json`);
-    writeFileSync(summary, JSON.stringify({ task: args.task, lambda: sweeps[0].sweep.lambdas[0], band: BAND, scores, advice, config: args.config }, null, 2));
+    writeFileSync(summary, JSON.stringify({ task: args.task, lambda: sweeps[0].sweep.lambdas[0], band: BAND, scores, inBand: sizeInBand(scores)?.size ?? null, advice, config: args.config }, null, 2));
     log(`wrote ${summary}`);
     return 0;
   } catch (error) {

@@ -1,6 +1,6 @@
 // The default sweep with calibrated task sizes: node tools/gpu/calibrated-config.mjs <sweep.json> <calibrate dir>
 // prints the sweep with each task's trainSize replaced by its calibration's pick (<dir>/<task>-calibration.json,
-// written by `npm run calibrate`): the smallest size whose score landed in the band, else the largest size tried
+// written by `npm run calibrate`): its inBand size, else the largest size tried
 // (more examples help a task that scores too low, the usual case at this model size). Tasks without a
 // calibration keep their size. What it chose goes to stderr. The sweep CLI validates the result.
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,12 +15,11 @@ const sweep = JSON.parse(readFileSync(configPath, 'utf8'));
 for (const task of sweep.tasks) {
   const file = join(dir, `${task.name}-calibration.json`);
   if (!existsSync(file)) continue;
-  const { scores, band } = JSON.parse(readFileSync(file, 'utf8'));
+  const { scores, inBand } = JSON.parse(readFileSync(file, 'utf8'));
   const measured = scores.filter((s) => s.score !== null);
   if (!measured.length) continue;
-  const inBand = measured.find((s) => s.score >= band[0] && s.score <= band[1]);
-  const pick = inBand ?? measured.at(-1);
-  console.error(`${task.name}: ${task.trainSize} -> ${pick.size} (${(100 * pick.score).toFixed(1)}%${inBand ? ', in band' : ', none in band: the largest tried'})`);
+  const pick = measured.find((s) => s.size === inBand) ?? measured.at(-1);
+  console.error(`${task.name}: ${task.trainSize} -> ${pick.size} (${(100 * pick.score).toFixed(1)}%${inBand !== null ? ', in band' : ', none in band: the largest tried'})`);
   task.trainSize = pick.size;
 }
 sweep.name = `${sweep.name} (calibrated)`;
