@@ -35,8 +35,14 @@ function workerGpu(): Promise<Gpu> {
   return gpu;
 }
 
-function deviceLost(g: Gpu): boolean {
-  return g.faults.list.some((f) => f.kind === 'lost');
+/** How long an error waits for device.lost: work in flight (a readback's mapAsync) can fail just before it resolves. */
+const LOST_GRACE_MS = 2000;
+
+/** Whether `g`'s device is lost (faults records it when device.lost resolves; this waits LOST_GRACE_MS for that). */
+async function deviceLost(g: Gpu): Promise<boolean> {
+  if (g.faults.list.some((f) => f.kind === 'lost')) return true;
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), LOST_GRACE_MS));
+  return Promise.race([g.device.lost.then(() => true), timeout]);
 }
 
 async function runStart(request: StartRequest, recoveries = 0): Promise<void> {
@@ -61,7 +67,7 @@ async function runStart(request: StartRequest, recoveries = 0): Promise<void> {
     active = undefined;
     post({ type: 'sweep-done', id: request.id, results, status: abort.signal.aborted ? 'cancelled' : 'completed' });
   } catch (error) {
-    if (!deviceLost(g) || recoveries >= MAX_RECOVERIES || abort.signal.aborted) throw error;
+    if (recoveries >= MAX_RECOVERIES || abort.signal.aborted || !(await deviceLost(g))) throw error;
     const lost = g.faults.list.find((f) => f.kind === 'lost')!;
     const message = `GPU device lost (${lost.message}); recovered on a new device and resumed from the last checkpoint.`;
     post({ type: 'device-recovered', message });
