@@ -22,7 +22,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, servePreview } from '../tools/labBrowser'
 
 const PORT = 4179;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
-const RESULTS_FILE = 'docs/results/2026-11-26-h200-default-sweep-partial.json';
+const RESULTS_FILE = 'docs/results/2026-11-26-h200-default-sweep.json';
 const TRAINING_URL = '/?v=1&preset=tiny&budget=steps:3000&evalevery=50&seeds=0&tasks=ADD-R:48:24&probes=&control=0&ftepochs=1&ftbatch=16&sigma=0';
 const FLUSH_MS = 200; // the page's metric flush interval (runnerSlice METRICS_FLUSH_MS)
 

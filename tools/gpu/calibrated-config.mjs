@@ -12,6 +12,7 @@ if (!configPath || !dir) {
   process.exit(1);
 }
 const sweep = JSON.parse(readFileSync(configPath, 'utf8'));
+let changed = false;
 for (const task of sweep.tasks) {
   const file = join(dir, `${task.name}-calibration.json`);
   if (!existsSync(file)) continue;
@@ -20,7 +21,8 @@ for (const task of sweep.tasks) {
   if (!measured.length) continue;
   const pick = measured.find((s) => s.size === inBand) ?? measured.at(-1);
   console.error(`${task.name}: ${task.trainSize} -> ${pick.size} (${(100 * pick.score).toFixed(1)}%${inBand !== null ? ', in band' : ', none in band: the largest tried'})`);
+  changed ||= pick.size !== task.trainSize;
   task.trainSize = pick.size;
 }
-sweep.name = `${sweep.name} (calibrated)`;
+if (changed) sweep.name = `${sweep.name} (calibrated)`;
 console.log(JSON.stringify(sweep, null, 2));

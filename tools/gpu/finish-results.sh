@@ -14,49 +14,60 @@
 #   calibrate  ADD-R, KV and SENT training-set sizes at the default sweep's middle lambda, in parallel
 #   sweep      the default sweep with the calibrated sizes as $SHARDS (15) shards in parallel on the one GPU, merged
 set -uo pipefail
-OUT=${OUT:?set OUT to the folder for results}
+OUT=${OUT:?set OUT to the folder the results archive goes to}
 STEPS=${*:-train calibrate sweep}
 CONFIG=${CONFIG:-configs/default.json}
 SHARDS=${SHARDS:-15}
-read -r -a NODE <<< "${NODE_CMD:-bash .gpu-carry/run.sh node}"
-RUNS=runs/gpu  # sweeps and checkpoints stay here (resumable on a warm machine); results and logs are copied to $OUT
-mkdir -p "$OUT" "$RUNS" public
-copy_back() {
+if [[ -n ${NODE_CMD:-} ]]; then
+  read -r -a NODE <<< "$NODE_CMD"
+else
+  # run.sh unpacks the Vulkan loader and runs ldconfig each time it starts, which is not safe from several
+  # processes at once: set up once, keep its environment, and start Node directly.
+  eval "$(bash .gpu-carry/run.sh bash -c 'printf "export PATH=%q VK_DRIVER_FILES=%q VK_ICD_FILENAMES=%q\n" "$PATH" "$VK_DRIVER_FILES" "$VK_ICD_FILENAMES"' | grep '^export ')"
+  NODE=(node)
+fi
+RUNS=runs/gpu  # sweeps and checkpoints stay here (resumable on a warm machine)
+LOGS=$RUNS/out  # logs, JSON and results; packed into $OUT/finish-results.tar.gz (the device tool returns 8 files)
+mkdir -p "$OUT" "$LOGS" public
+pack() {
+  local files=()
   for f in "$RUNS"/calibrate/*.json "$RUNS"/*/shard-*/results.json "$RUNS"/calibrate/*/results.json "$RUNS"/default/merged.json; do
-    [[ -f $f ]] && mkdir -p "$OUT/$(dirname "${f#"$RUNS"/}")" && cp "$f" "$OUT/${f#"$RUNS"/}"
+    [[ -f $f ]] && files+=("${f#"$RUNS"/}")
   done
+  tar czf "$OUT/finish-results.tar.gz" -C "$RUNS" out "${files[@]}"
+  cp "$LOGS/steps.log" "$OUT/" 2>/dev/null || true
 }
-trap copy_back EXIT
-trap 'copy_back; exit 143' TERM
+trap pack EXIT
+trap 'pack; exit 143' TERM
 [[ -d public/data ]] || tar xJf .gpu-data/data.tar.xz -C public
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader > "$OUT/gpu.txt" 2>&1
-git rev-parse --short HEAD > "$OUT/commit.txt" 2>/dev/null || true
-stamp() { echo "[$(date +%T)] $*" | tee -a "$OUT/steps.log"; }
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader > "$LOGS/gpu.txt" 2>&1
+git rev-parse --short HEAD > "$LOGS/commit.txt" 2>/dev/null || true
+stamp() { echo "[$(date +%T)] $*" | tee -a "$LOGS/steps.log"; }
 
 for step in $STEPS; do
   case $step in
     train)
       stamp "train: bench-train (ours + TF.js)"
-      "${NODE[@]}" dist-cli/bench-train.mjs --steps 200 --presets lab,tpp20 --json "$OUT/train.json" > "$OUT/bench-train.log" 2>&1
+      "${NODE[@]}" dist-cli/bench-train.mjs --steps 200 --presets lab,tpp20 --json "$LOGS/train.json" > "$LOGS/bench-train.log" 2>&1
       stamp "train: PyTorch eager fp32 peer"
-      python3 tools/bench/torch_train.py --from "$OUT/train.json" --json "$OUT/torch.json" --steps 200 > "$OUT/torch.log" 2>&1
+      python3 tools/bench/torch_train.py --from "$LOGS/train.json" --json "$LOGS/torch.json" --steps 200 > "$LOGS/torch.log" 2>&1
       ;;
     calibrate)
       stamp "calibrate: ADD-R, KV, SENT in parallel"
-      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task ADD-R --sizes 40000,80000,160000,320000 --seeds 0 > "$OUT/calibrate-ADD-R.log" 2>&1 &
-      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task KV --sizes 20000,40000,80000,160000 --seeds 0 > "$OUT/calibrate-KV.log" 2>&1 &
-      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task SENT --sizes 5000,10000,20000,40000 --seeds 0 > "$OUT/calibrate-SENT.log" 2>&1 &
+      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task ADD-R --sizes 40000,80000,160000,320000 --seeds 0 > "$LOGS/calibrate-ADD-R.log" 2>&1 &
+      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task KV --sizes 20000,25000,30000,35000,40000 --seeds 0 > "$LOGS/calibrate-KV.log" 2>&1 &
+      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task SENT --sizes 2500,5000,10000,20000 --seeds 0 > "$LOGS/calibrate-SENT.log" 2>&1 &
       wait
       ;;
     sweep)
       # The calibrated sizes (the smallest in the 30-70% band; else the largest tried) replace the config's.
-      "${NODE[@]}" tools/gpu/calibrated-config.mjs "$CONFIG" "$RUNS/calibrate" > "$OUT/sweep.json" 2> "$OUT/calibrated-config.log"
-      stamp "sweep: $SHARDS shards ($(cat "$OUT/calibrated-config.log" | tr '\n' ' '))"
+      "${NODE[@]}" tools/gpu/calibrated-config.mjs "$CONFIG" "$RUNS/calibrate" > "$LOGS/sweep.json" 2> "$LOGS/calibrated-config.log"
+      stamp "sweep: $SHARDS shards ($(cat "$LOGS/calibrated-config.log" | tr '\n' ' '))"
       for i in $(seq 0 $((SHARDS - 1))); do
-        "${NODE[@]}" dist-cli/sweep.mjs --config "$OUT/sweep.json" --out "$RUNS/default/shard-$i" --shard "$i/$SHARDS" > "$OUT/default-shard-$i.log" 2>&1 &
+        "${NODE[@]}" dist-cli/sweep.mjs --config "$LOGS/sweep.json" --out "$RUNS/default/shard-$i" --shard "$i/$SHARDS" > "$LOGS/default-shard-$i.log" 2>&1 &
       done
       wait
-      "${NODE[@]}" dist-cli/sweep-merge.mjs --out "$RUNS/default/merged.json" "$RUNS"/default/shard-* > "$OUT/merge.log" 2>&1
+      "${NODE[@]}" dist-cli/sweep-merge.mjs --out "$RUNS/default/merged.json" "$RUNS"/default/shard-* > "$LOGS/merge.log" 2>&1
       ;;
     *) stamp "unknown step $step (train, calibrate, sweep)" ;;
   esac
