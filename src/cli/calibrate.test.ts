@@ -1,11 +1,14 @@
-// The calibration CLI on the CPU engine and the tiny preset: arguments, the derived sweeps, the score table
-// and the advice; the GPU path is the sweep CLI's (src/lab/runner.gpu.test.ts).
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+// The calibration CLI on the CPU engine and the tiny preset: arguments, the derived sweeps, the score above
+// chance, the table and the advice, sizes refused before anything runs, a size failing at run time; the GPU
+// path is the sweep CLI's (src/lab/runner.gpu.test.ts).
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuEngine } from '../engine/cpu';
 import { scratchDir, TINY_CONFIG, tinySweep } from '../lab/runner.testkit';
-import { calibrationSweep, main, midLambda, parseCalibrateArgs, recommend, sizeInBand } from './calibrate';
+import type { Engine } from '../engine/types';
+import type { ModelConfig } from '../model/config';
+import { calibrationSweep, chanceScore, main, midLambda, parseCalibrateArgs, recommend, scoreAboveChance, sizeInBand, type SizeScore } from './calibrate';
 
 const root = scratchDir('plasticity-calibrate-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,35 +35,113 @@ describe('npm run calibrate: arguments and derived sweeps', () => {
     expect(() => calibrationSweep(base, parseCalibrateArgs(['--config', 'c', '--out', 'o', '--task', 'KV', '--sizes', '64']), 64)).toThrow(/has no KV task/);
   });
 
+  it('refuses a size the task cannot supply when deriving its sweep, naming the field and the limit', () => {
+    const args = parseCalibrateArgs(['--config', 'c', '--out', 'o', '--task', 'ADD-R', '--sizes', '320000']);
+    expect(() => calibrationSweep(tinySweep(), args, 320_000)).toThrow(/tasks\.0\.trainSize: ADD-R can supply at most 202725 training examples, got 320000/);
+  });
+
+  const s = (size: number, score: number | null, chance = 0, seeds = 1): SizeScore => ({
+    size, score, chance, aboveChance: score === null ? null : scoreAboveChance(score, chance), seeds, seedScores: score === null ? [] : [score],
+  });
+
+  it('measures the band above chance: 0 for exact match, one over the choices for SENT', () => {
+    expect(chanceScore('ADD-R')).toBe(0);
+    expect(chanceScore('KV')).toBe(0);
+    expect(chanceScore('SENT')).toBe(0.5);
+    expect(scoreAboveChance(0.704, 0.5)).toBeCloseTo(0.408, 10);
+    // SENT on the H200 (lambda 0.3, one seed): 2,500 at 51.1% is chance level, 20,000 at 70.4% is 40.8% above it
+    const sent = [s(2500, 0.511, 0.5), s(5000, 0.586, 0.5), s(10000, 0.647, 0.5), s(20000, 0.704, 0.5)];
+    expect(sizeInBand(sent)?.size).toBe(20000);
+    expect(recommend(sent)).toBe('use trainSize 20000 (score 70.4%, 40.8% above chance: in the 30-70% above chance band)');
+    expect(recommend([s(1000, 0.55, 0.5), s(2000, 0.6, 0.5)])).toMatch(/^every size scores below the band \(under 30% above chance\): try sizes above 2000/);
+  });
+
   it('recommends the smallest size in the band, or which way to go', () => {
-    const s = (size: number, score: number | null) => ({ size, score, seeds: 1 });
-    expect(recommend([s(100, 0.1), s(200, 0.45), s(400, 0.6)])).toMatch(/use trainSize 200 \(score 45.0%/);
-    expect(recommend([s(100, 0.05), s(200, 0.2)])).toMatch(/below 30%: try sizes above 200/);
-    expect(recommend([s(100, 0.8), s(200, 0.9)])).toMatch(/above 70%: try sizes below 100/);
-    expect(recommend([s(100, 0.1), s(200, 0.9)])).toMatch(/jump over the band/);
+    expect(recommend([s(100, 0.1), s(200, 0.45), s(400, 0.6)])).toMatch(/^use trainSize 200 \(score 45.0%, 45.0% above chance/);
+    expect(recommend([s(100, 0.05), s(200, 0.2)])).toMatch(/^every size scores below the band \(under 30% above chance\): try sizes above 200 \(or more epochs\)$/);
+    expect(recommend([s(100, 0.8), s(200, 0.9)])).toMatch(/^every size scores above the band \(over 70% above chance\): try sizes below 100$/);
+    expect(recommend([s(100, 0.1), s(200, 0.9)])).toMatch(/jump over the band between neighbouring sizes/);
     expect(recommend([s(100, null)])).toMatch(/nothing to recommend/);
+    expect(recommend([s(100, 0.1), s(200, null), s(400, 0.5)])).toMatch(/^use trainSize 400/);
+  });
+
+  it('scores that fall as the size grows: the outcome varies by seed, so more seeds and their mean', () => {
+    // KV on the H200 at lambda 0.3, seed 0 (each seed learns it or not)
+    const kv = [s(20000, 0.136), s(25000, 0.13), s(30000, 0.832), s(35000, 0.164), s(40000, 0.94)];
+    const advice = recommend(kv);
+    expect(advice).toMatch(/^the scores do not rise with size: the outcome varies by seed \(a threshold task/);
+    expect(advice).toMatch(/run more seeds \(--seeds 0,1,2\) and read the mean over them$/);
+    expect(advice).not.toMatch(/jump over the band/);
+    // the other advice stays, with the warning after it; with 3 seeds already, read their mean
+    expect(recommend([s(100, 0.5), s(200, 0.4)])).toMatch(/^use trainSize 100 .*; but the scores do not rise with size.*--seeds 0,1,2/);
+    expect(recommend([s(100, 0.2, 0, 3), s(200, 0.1, 0, 3)])).toMatch(/^every size scores below the band .*; but .*read the mean over the 3 seeds/);
   });
 });
 
 describe('npm run calibrate on the tiny preset (CPU engine)', () => {
+  const cpu = async (config: ModelConfig): Promise<Engine> => createCpuEngine(config);
+
   it('runs a sweep per size, prints the table and writes the summary', async () => {
     const out = join(root, 'addr');
     const lines: string[] = [];
-    const code = await main(['--config', TINY_CONFIG, '--out', out, '--task', 'ADD-R', '--sizes', '8,16', '--seeds', '0'], {
-      createEngine: async (config) => createCpuEngine(config),
-      log: (l) => lines.push(l),
-    });
+    const code = await main(['--config', TINY_CONFIG, '--out', out, '--task', 'ADD-R', '--sizes', '8,16', '--seeds', '0'], { createEngine: cpu, log: (l) => lines.push(l) });
     expect(code, lines.join('\n')).toBe(0);
     for (const size of [8, 16]) expect(existsSync(join(out, `ADD-R-${size}`, 'results.json'))).toBe(true);
     const summary = JSON.parse(readFileSync(join(out, 'ADD-R-calibration.json'), 'utf8'));
-    expect(summary.scores.map((s: { size: number }) => s.size)).toEqual([8, 16]);
-    for (const s of summary.scores) {
+    expect(summary).toMatchObject({ task: 'ADD-R', chance: 0, band: [0.3, 0.7], failed: [] });
+    expect(summary.scores.map((s: SizeScore) => s.size)).toEqual([8, 16]);
+    for (const s of summary.scores as SizeScore[]) {
       expect(s.seeds).toBe(1);
+      expect(s.seedScores).toEqual([s.score]);
       expect(s.score).toBeGreaterThanOrEqual(0);
       expect(s.score).toBeLessThanOrEqual(1);
+      expect(s).toMatchObject({ chance: 0, aboveChance: s.score });
     }
-    expect(lines.join('\n')).toMatch(/ADD-R after fine-tuning at lambda 0 \(mean over seeds\):\n\s+8 examples: \d+\.\d%/);
+    expect(lines.join('\n')).toMatch(/ADD-R after fine-tuning at lambda 0 \(mean over seeds; chance 0\.0%, band 30-70% above chance\):\n\s+8 examples: \d+\.\d%, \d+\.\d% above chance \(1 seed: \d+\.\d%\)/);
     expect(summary.advice).toBe(recommend(summary.scores));
     expect(summary.inBand).toBe(sizeInBand(summary.scores)?.size ?? null);
+  });
+
+  it('refuses a size the task cannot supply before anything runs', async () => {
+    const out = join(root, 'too-big');
+    const lines: string[] = [];
+    let engines = 0;
+    const code = await main(['--config', TINY_CONFIG, '--out', out, '--task', 'ADD-R', '--sizes', '8,320000', '--seeds', '0'], {
+      createEngine: async (config) => (engines++, cpu(config)),
+      log: (l) => lines.push(l),
+    });
+    expect(code).toBe(1);
+    expect(lines.join('\n')).toMatch(/error: calibration sweep for ADD-R at 320000 is not a valid sweep definition[\s\S]*tasks\.0\.trainSize: ADD-R can supply at most 202725 training examples/);
+    expect(engines).toBe(0);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a size that fails at run time is recorded, the others still run and the summary is written; a rerun resumes it', async () => {
+    const out = join(root, 'sent');
+    const argv = ['--config', TINY_CONFIG, '--out', out, '--task', 'SENT', '--sizes', '8,16', '--seeds', '0'];
+    const lines: string[] = [];
+    let engines = 0;
+    const lostOnFirst = async (config: ModelConfig) => (engines++ === 0 ? Promise.reject(new Error('the GPU device was lost (test)')) : cpu(config));
+    expect(await main(argv, { createEngine: lostOnFirst, log: (l) => lines.push(l) })).toBe(1);
+    const text = lines.join('\n');
+    expect(text).toMatch(/SENT at 8 examples failed: the GPU device was lost \(test\)/);
+    expect(text).toMatch(/\n\s+8 examples: failed \(the GPU device was lost \(test\)\)\n\s+16 examples: \d+\.\d%, -?\d+\.\d% above chance/);
+    expect(text).toMatch(/error: the sweep failed at 8 examples/);
+    const file = join(out, 'SENT-calibration.json');
+    const summary = JSON.parse(readFileSync(file, 'utf8'));
+    expect(summary).toMatchObject({ task: 'SENT', chance: 0.5, failed: [8] });
+    expect(summary.scores[0]).toEqual({ size: 8, score: null, chance: 0.5, aboveChance: null, seeds: 0, seedScores: [], error: 'the GPU device was lost (test)' });
+    const sixteen = summary.scores[1] as SizeScore;
+    expect(sixteen).toMatchObject({ size: 16, chance: 0.5, seeds: 1 });
+    expect(sixteen.aboveChance).toBeCloseTo((sixteen.score! - 0.5) / 0.5, 12);
+
+    const again: string[] = [];
+    expect(await main(argv, { createEngine: cpu, log: (l) => again.push(l) })).toBe(0);
+    expect(again.join('\n')).toMatch(/wd0-s0: already done, skipped/);
+    const resumed = JSON.parse(readFileSync(file, 'utf8'));
+    expect(resumed.failed).toEqual([]);
+    expect(resumed.scores.map((s: SizeScore) => s.seeds)).toEqual([1, 1]);
+    expect(resumed.scores[1]).toEqual(sixteen);
+    expect(readdirSync(out).sort()).toEqual(['SENT-16', 'SENT-8', 'SENT-calibration.json']);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSweep, parseSweep, runId, shardRuns, sweepRuns, SweepError } from './sweep';
+import { builtCorpus } from '../data/corpus.fixture';
+import { imdbRecords } from '../data/corpus';
+import { makeAddRTask } from '../data/tasks/addr';
+import { makeSentTask, SENT_MAX_EXAMPLES } from '../data/tasks/sent';
+import { defaultSweep, maxTrainSize, parseSweep, runId, shardRuns, sweepRuns, SweepError, TASK_SIZE_LIMITS, type TaskSpec } from './sweep';
 import { downsample, parseResults, resultsToJson, type Results } from './results';
 
 describe('sweep definitions', () => {
@@ -24,6 +28,53 @@ describe('sweep definitions', () => {
     }
     expect(() => parseSweep({ ...defaultSweep(), seeds: [1, 1] })).toThrow(/seeds: seeds must be distinct/);
     expect(() => parseSweep({ ...defaultSweep(), version: 2 })).toThrow(/version/);
+  });
+
+  it("a task's size beyond what it can supply is refused, naming the field and the limit", () => {
+    const withTasks = (...tasks: TaskSpec[]) => ({ ...defaultSweep(), tasks });
+    const addr = TASK_SIZE_LIMITS['ADD-R'];
+    expect(() => parseSweep(withTasks({ name: 'KV', trainSize: 100, testSize: 10 }, { name: 'ADD-R', trainSize: 320_000, testSize: 500 })))
+      .toThrow(`tasks.1.trainSize: ADD-R can supply at most ${addr.trainSize} training examples, got 320000`);
+    expect(() => parseSweep(withTasks({ name: 'ADD-R', trainSize: 100, testSize: 200_000 }))).toThrow(`tasks.0.testSize: ADD-R can supply at most ${addr.testSize} test examples`);
+    expect(parseSweep(withTasks({ name: 'ADD-R', trainSize: addr.trainSize!, testSize: addr.testSize! })).tasks[0].trainSize).toBe(202_725);
+    // SENT: train and test share one pool
+    expect(() => parseSweep(withTasks({ name: 'SENT', trainSize: SENT_MAX_EXAMPLES - 999, testSize: 1000 })))
+      .toThrow(`tasks.0.trainSize: SENT can supply at most ${SENT_MAX_EXAMPLES} examples for training and test together (testSize 1000 leaves ${SENT_MAX_EXAMPLES - 1000} for training)`);
+    expect(parseSweep(withTasks({ name: 'SENT', trainSize: SENT_MAX_EXAMPLES - 1000, testSize: 1000 })).tasks).toHaveLength(1);
+    expect(() => parseSweep(withTasks({ name: 'PIGLATIN', trainSize: 1000, testSize: 100_001 }))).toThrow(/tasks\.0\.testSize: PIGLATIN can supply at most 100000 test examples/);
+    expect(parseSweep(withTasks({ name: 'DOMAIN', trainSize: 1_000_000, testSize: 1_000_000 })).tasks).toHaveLength(1);
+  });
+
+  it('maxTrainSize is the largest trainSize the schema accepts (the page caps its size field with it)', () => {
+    const specs: { name: TaskSpec['name']; testSize: number }[] = [
+      { name: 'ADD-R', testSize: 500 },
+      { name: 'SENT', testSize: 1000 },
+      { name: 'KV', testSize: 500 },
+      { name: 'DOMAIN', testSize: 100_000 },
+    ];
+    for (const spec of specs) {
+      const max = maxTrainSize(spec);
+      expect(parseSweep({ ...defaultSweep(), tasks: [{ ...spec, trainSize: max }] }).tasks[0].trainSize).toBe(max);
+      expect(() => parseSweep({ ...defaultSweep(), tasks: [{ ...spec, trainSize: max + 1 }] })).toThrow(/tasks\.0\.trainSize/);
+    }
+    expect(maxTrainSize({ name: 'SENT', testSize: 1000 })).toBe(SENT_MAX_EXAMPLES - 1000);
+  });
+
+  it("the limits are the generators' own: at the limit they generate, past it they refuse", () => {
+    const { trainSize, testSize } = TASK_SIZE_LIMITS['ADD-R'];
+    expect(() => makeAddRTask({ seed: 0, trainSize: trainSize! + 1, testSize: 10 })).toThrow(`ADD-R trainSize ${trainSize! + 1} must be an integer in 0..${trainSize}`);
+    expect(() => makeAddRTask({ seed: 0, trainSize: 10, testSize: testSize! + 1 })).toThrow(`ADD-R testSize ${testSize! + 1} must be an integer in 0..${testSize}`);
+  });
+
+  it("SENT's limit is what the built corpus's SENT pool supplies, balanced", async () => {
+    const corpus = await builtCorpus(['imdb-tails', 'imdb-labels']);
+    const [start, end] = corpus.manifest.imdb.sentPool;
+    const records = imdbRecords(corpus);
+    const positive = records.labels.subarray(start, end).reduce((n, label) => n + label, 0);
+    expect(SENT_MAX_EXAMPLES).toBe(2 * Math.min(positive, end - start - positive));
+    const task = makeSentTask(records, [start, end], { seed: 3, trainSize: SENT_MAX_EXAMPLES - 1000, testSize: 1000 });
+    expect(task.train.length + task.test.length).toBe(SENT_MAX_EXAMPLES);
+    expect(() => makeSentTask(records, [start, end], { seed: 3, trainSize: SENT_MAX_EXAMPLES - 998, testSize: 1000 })).toThrow(/SENT: not enough reviews/);
   });
 
   it('runs are (lambda, seed) pairs, seeds outer; shards split them round-robin without overlap', () => {

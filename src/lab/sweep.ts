@@ -3,6 +3,10 @@
 // weight decay at one fixed learning rate for every lambda, 3 epochs, batch 64. The page, the CLI and share
 // URLs all read and write this one schema.
 import { z } from 'zod';
+import { ADDR_MAX_TEST_SIZE, ADDR_MAX_TRAIN_SIZE } from '../data/tasks/addr';
+import { KV_MAX_TEST_SIZE, KV_MAX_TRAIN_SIZE } from '../data/tasks/kv';
+import { PIGLATIN_MAX_TEST_SIZE, PIGLATIN_MAX_TRAIN_SIZE } from '../data/tasks/piglatin';
+import { SENT_MAX_EXAMPLES } from '../data/tasks/sent';
 import { paramCount, PRESETS, type ModelConfig, type PresetName } from '../model/config';
 import { zodIssueLines } from '../util/zodIssues';
 
@@ -20,13 +24,47 @@ export const PretrainBudgetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('steps'), value: count.max(10_000_000) }),
 ]);
 
-export const TaskSpecSchema = z.object({
-  name: z.enum(TASKS),
-  /** Fine-tuning examples (DOMAIN: characters of domain text); calibrated so a mid-lambda model lands in 30-70%. */
-  trainSize: count.max(1_000_000),
-  /** Test examples (DOMAIN: characters). */
-  testSize: count.max(1_000_000),
-});
+/**
+ * The most examples each task can supply (its module owns the numbers), so an impossible size is refused with
+ * the sweep instead of failing when the run reaches its data. `together`: train and test draw from one pool.
+ * DOMAIN has none: a size beyond its text takes all of it.
+ */
+const MAX_TASK_SIZE = 1_000_000;
+
+export const TASK_SIZE_LIMITS: Record<(typeof TASKS)[number], { trainSize?: number; testSize?: number; together?: number }> = {
+  'ADD-R': { trainSize: ADDR_MAX_TRAIN_SIZE, testSize: ADDR_MAX_TEST_SIZE },
+  KV: { trainSize: KV_MAX_TRAIN_SIZE, testSize: KV_MAX_TEST_SIZE },
+  SENT: { together: SENT_MAX_EXAMPLES },
+  DOMAIN: {},
+  PIGLATIN: { trainSize: PIGLATIN_MAX_TRAIN_SIZE, testSize: PIGLATIN_MAX_TEST_SIZE },
+};
+
+/** The largest trainSize a task spec can take (its test set counted where train and test share a pool). */
+export function maxTrainSize(spec: { name: (typeof TASKS)[number]; testSize: number }): number {
+  const limits = TASK_SIZE_LIMITS[spec.name];
+  const together = limits.together === undefined ? Infinity : Math.max(0, limits.together - spec.testSize);
+  return Math.min(MAX_TASK_SIZE, limits.trainSize ?? Infinity, together);
+}
+
+export const TaskSpecSchema = z
+  .object({
+    name: z.enum(TASKS),
+    /** Fine-tuning examples (DOMAIN: characters of domain text); calibrated so a mid-lambda model lands in 30-70%. */
+    trainSize: count.max(MAX_TASK_SIZE),
+    /** Test examples (DOMAIN: characters). */
+    testSize: count.max(MAX_TASK_SIZE),
+  })
+  .superRefine((spec, ctx) => {
+    const limits = TASK_SIZE_LIMITS[spec.name];
+    for (const field of ['trainSize', 'testSize'] as const) {
+      const limit = limits[field];
+      if (limit !== undefined && spec[field] > limit) ctx.addIssue({ code: 'custom', path: [field], message: `${spec.name} can supply at most ${limit} ${field === 'trainSize' ? 'training' : 'test'} examples, got ${spec[field]}` });
+    }
+    if (limits.together !== undefined && spec.trainSize + spec.testSize > limits.together) {
+      const left = Math.max(0, limits.together - spec.testSize);
+      ctx.addIssue({ code: 'custom', path: ['trainSize'], message: `${spec.name} can supply at most ${limits.together} examples for training and test together (testSize ${spec.testSize} leaves ${left} for training), got ${spec.trainSize}` });
+    }
+  });
 
 export const SweepSchema = z
   .object({

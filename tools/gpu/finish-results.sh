@@ -7,11 +7,14 @@
 # then on the server:  OUT=<folder that comes back> bash tools/gpu/finish-results.sh [steps...]
 # (CONFIG, SHARDS and NODE_CMD override the sweep file, the shard count and how Node runs, e.g. for a dry run.)
 # Time, from the H200 run of 2026-11-26 (4.1M pretraining tokens/s shared by 15 shards): train ~1-2 min,
-# calibrate ~1-2 min, sweep ~4-8 min depending on the calibrated sizes. Everything under runs/gpu resumes: if a
-# call runs out of time, run the same command again on the still-warm machine (finished runs are skipped).
+# calibrate ~3-4 min expected (measured ~1 min with one seed per size; now 3 seeds x 4 sizes, each run pretraining its own
+# base model, 3 tasks in parallel), sweep ~4-5 min (the 15-run default sweep took 3 min 49 s). Together they can
+# pass one 10-minute call: everything under runs/gpu resumes, so if a call runs out of time, run the same command
+# again on the still-warm machine (finished runs are skipped), or run the steps in separate calls.
 # Steps (default: all, in this order; each writes its log and JSON under $OUT and never stops the others):
 #   train      bench-train at the lab and tpp20 presets, ours beside the TF.js peer, then the PyTorch eager peer
-#   calibrate  ADD-R, KV and SENT training-set sizes at the default sweep's middle lambda, in parallel
+#   calibrate  ADD-R, KV and SENT training-set sizes at the default sweep's middle lambda, 3 seeds each (threshold
+#              tasks: one seed learns a task or not), in parallel; sizes within what each task can supply
 #   sweep      the default sweep with the calibrated sizes as $SHARDS (15) shards in parallel on the one GPU, merged
 set -uo pipefail
 OUT=${OUT:?set OUT to the folder the results archive goes to}
@@ -53,14 +56,15 @@ for step in $STEPS; do
       python3 tools/bench/torch_train.py --from "$LOGS/train.json" --json "$LOGS/torch.json" --steps 200 > "$LOGS/torch.log" 2>&1
       ;;
     calibrate)
-      stamp "calibrate: ADD-R, KV, SENT in parallel"
-      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task ADD-R --sizes 40000,80000,160000,320000 --seeds 0 > "$LOGS/calibrate-ADD-R.log" 2>&1 &
-      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task KV --sizes 20000,25000,30000,35000,40000 --seeds 0 > "$LOGS/calibrate-KV.log" 2>&1 &
-      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task SENT --sizes 2500,5000,10000,20000 --seeds 0 > "$LOGS/calibrate-SENT.log" 2>&1 &
+      # Limits (src/lab/sweep.ts TASK_SIZE_LIMITS): ADD-R 202,725; SENT 41,250 with its test set (1,000 here).
+      stamp "calibrate: ADD-R, KV, SENT in parallel, seeds 0,1,2"
+      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task ADD-R --sizes 10000,20000,40000,80000 --seeds 0,1,2 > "$LOGS/calibrate-ADD-R.log" 2>&1 &
+      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task KV --sizes 20000,30000,40000,60000 --seeds 0,1,2 > "$LOGS/calibrate-KV.log" 2>&1 &
+      "${NODE[@]}" dist-cli/calibrate.mjs --config "$CONFIG" --out "$RUNS/calibrate" --task SENT --sizes 5000,10000,20000,40000 --seeds 0,1,2 > "$LOGS/calibrate-SENT.log" 2>&1 &
       wait
       ;;
     sweep)
-      # The calibrated sizes (the smallest in the 30-70% band; else the largest tried) replace the config's.
+      # The calibrated sizes (the smallest in the band, 30-70% above chance; else the largest tried) replace the config's.
       "${NODE[@]}" tools/gpu/calibrated-config.mjs "$CONFIG" "$RUNS/calibrate" > "$LOGS/sweep.json" 2> "$LOGS/calibrated-config.log"
       stamp "sweep: $SHARDS shards ($(cat "$LOGS/calibrated-config.log" | tr '\n' ' '))"
       for i in $(seq 0 $((SHARDS - 1))); do

@@ -11,6 +11,10 @@ import type { ExactMatchTask, TaskExample, TaskSizeOptions } from './types';
 export const ADDR_TERMINATOR = '\n';
 /** Unordered pairs of 3-digit operands; train + test must stay well below this. */
 const PAIR_SPACE = (900 * 901) / 2;
+/** The most test examples ADD-R generates: a quarter of the operand pairs (the sweep schema checks it too). */
+export const ADDR_MAX_TEST_SIZE = Math.floor(PAIR_SPACE / 4);
+/** The most training examples: half of the pairs, so train + test stay within three quarters of them. */
+export const ADDR_MAX_TRAIN_SIZE = Math.floor(PAIR_SPACE / 2);
 
 export function addrAnswer(a: number, b: number): string {
   return String(a + b).split('').reverse().join('') + ADDR_TERMINATOR;
@@ -32,8 +36,8 @@ function drawExample(rng: Rng): TaskExample {
 
 export function makeAddRTask(options: TaskSizeOptions): ExactMatchTask {
   const { seed, trainSize, testSize } = options;
-  checkSize('ADD-R testSize', testSize, Math.floor(PAIR_SPACE / 4));
-  checkSize('ADD-R trainSize', trainSize, Math.floor(PAIR_SPACE / 2));
+  checkSize('ADD-R testSize', testSize, ADDR_MAX_TEST_SIZE);
+  checkSize('ADD-R trainSize', trainSize, ADDR_MAX_TRAIN_SIZE);
   const testRng = new Rng(deriveSeed(seed, 'ADD-R/test'));
   const testKeys = new Set<string>();
   const test = sampleDistinct(testSize, () => drawExample(testRng), (ex) => addrPairKey(ex.prompt), new Set(), testKeys);

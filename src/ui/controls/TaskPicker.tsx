@@ -1,5 +1,5 @@
 // Downstream tasks to fine-tune on: one checkbox per task with its training-set size (editable when on).
-import { TASKS, type SweepDefinition, type TaskName } from '../../lab/sweep';
+import { maxTrainSize, TASKS, type SweepDefinition, type TaskName } from '../../lab/sweep';
 import { NumberField } from './NumberField';
 import { defaultTaskSpec, formatCount } from './sweepEdit';
 
@@ -42,7 +42,7 @@ export function TaskPicker({ tasks, onToggle, onSizeChange, disabled }: TaskPick
                 label={`${name} training ${taskUnit(name)}`}
                 value={spec.trainSize}
                 min={1}
-                max={1_000_000}
+                max={maxTrainSize(spec)}
                 integer
                 step={1000}
                 onCommit={(n) => onSizeChange(name, n)}
