@@ -17,10 +17,11 @@ function byHand(done: ReturnType<typeof makeResults>, sweep: SweepDefinition, ta
 
 describe('estimateSecondsPerRun', () => {
   const done = makeResults(defaultSweep('lab'));
+  const device = done.runs[0].device!;
 
   it('is the finished runs’ time per run when the sweep is the one they ran', () => {
     const sweep = done.sweep;
-    expect(estimateSecondsPerRun(done, sweep)).toBeCloseTo(byHand(done, sweep), 6);
+    expect(estimateSecondsPerRun(done, sweep, device)).toBeCloseTo(byHand(done, sweep), 6);
   });
 
   it('scales pretraining with the planned tokens and fine-tuning with examples x epochs', () => {
@@ -31,14 +32,21 @@ describe('estimateSecondsPerRun', () => {
       tasks: done.sweep.tasks.map((t) => (t.name === 'ADD-R' ? { ...t, trainSize: t.trainSize * 2 } : t)),
     };
     const scale = (name: string) => (name === 'ADD-R' ? 4 : 2); // ADD-R: 2x examples, 2x epochs
-    expect(estimateSecondsPerRun(done, sweep)).toBeCloseTo(byHand(done, sweep, scale), 6);
+    expect(estimateSecondsPerRun(done, sweep, device)).toBeCloseTo(byHand(done, sweep, scale), 6);
   });
 
   it('has no estimate for another preset, no finished runs, or a task never fine-tuned here', () => {
-    expect(estimateSecondsPerRun(done, defaultSweep('tiny'))).toBeUndefined();
-    expect(estimateSecondsPerRun(undefined, done.sweep)).toBeUndefined();
-    expect(estimateSecondsPerRun({ ...done, runs: done.runs.map((r) => ({ ...r, status: 'pretraining' as const })) }, done.sweep)).toBeUndefined();
+    expect(estimateSecondsPerRun(done, defaultSweep('tiny'), device)).toBeUndefined();
+    expect(estimateSecondsPerRun(undefined, done.sweep, device)).toBeUndefined();
+    expect(estimateSecondsPerRun({ ...done, runs: done.runs.map((r) => ({ ...r, status: 'pretraining' as const })) }, done.sweep, device)).toBeUndefined();
     const withPiglatin = { ...done.sweep, tasks: [...done.sweep.tasks, { name: 'PIGLATIN' as const, trainSize: 1000, testSize: 100 }] };
-    expect(estimateSecondsPerRun(done, withPiglatin)).toBeUndefined();
+    expect(estimateSecondsPerRun(done, withPiglatin, device)).toBeUndefined();
+  });
+
+  it('counts only runs on this device: results imported from another GPU give no estimate', () => {
+    expect(estimateSecondsPerRun(done, done.sweep, 'google / swiftshader (SwiftShader Device)')).toBeUndefined();
+    expect(estimateSecondsPerRun(done, done.sweep, undefined)).toBeUndefined();
+    const mixed = { ...done, runs: done.runs.map((r, i) => (i === 0 ? r : { ...r, device: 'another GPU' })) };
+    expect(estimateSecondsPerRun(mixed, done.sweep, device)).toBeCloseTo(byHand({ ...mixed, runs: mixed.runs.slice(0, 1) }, done.sweep), 6);
   });
 });

@@ -1,4 +1,5 @@
 import { useDeferredValue, useMemo } from 'react';
+import { describeAdapter } from '../gpu/adapter';
 import { estimateSecondsPerRun } from '../lab/runEstimate';
 import { selectViewedResults } from '../state/labSlice';
 import { useLab } from '../state/store';
@@ -11,7 +12,8 @@ import { RunsTable } from './RunsTable';
 function useSecondsPerRun(): number | undefined {
   const results = useLab((s) => s.results);
   const sweep = useLab((s) => s.sweep);
-  return useMemo(() => estimateSecondsPerRun(results, sweep), [results, sweep]);
+  const adapter = useLab((s) => s.adapter);
+  return useMemo(() => estimateSecondsPerRun(results, sweep, adapter && describeAdapter(adapter)), [results, sweep, adapter]);
 }
 
 function blockedReason(gpuStatus: string, shared: boolean): string | undefined {

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { downloadText, exportFileName, exportResultsJson } from '../lab/exportImport';
+import { fetchReferenceResults, REFERENCE_RESULTS } from '../lab/referenceResults';
 import { selectViewedResults } from '../state/labSlice';
 import { useLab } from '../state/store';
 
@@ -27,6 +28,13 @@ export function ShareBar() {
     if (!results) return;
     for (const [name, text] of Object.entries(csvTables())) downloadText(exportFileName(results, `${name}.csv`), text!);
   };
+  const openReference = async () => {
+    try {
+      importText(await fetchReferenceResults(), REFERENCE_RESULTS.fileName);
+    } catch (error) {
+      setNotice('error', error instanceof Error ? error.message : String(error));
+    }
+  };
   const onFile = async (file: File | undefined) => {
     if (file) importText(await file.text(), file.name);
     if (fileInput.current) fileInput.current.value = '';
@@ -47,6 +55,9 @@ export function ShareBar() {
         Import results JSON
         <input ref={fileInput} type="file" accept="application/json,.json" aria-label="Import results JSON" onChange={(e) => void onFile(e.target.files?.[0])} />
       </label>
+      <button type="button" className="secondary" onClick={() => void openReference()} title="The default sweep, 15 runs, run to the end on an NVIDIA H200: see the curves without training">
+        {REFERENCE_RESULTS.label}
+      </button>
       {link ? <input className="share-link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.target.select()} /> : null}
     </section>
   );

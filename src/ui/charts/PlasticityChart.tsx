@@ -2,7 +2,7 @@
 // against lambda with 95% confidence bands across seeds, and the base model's validation bits/char on a
 // second axis of the same panel, so the trade-off (worse base, better after fine-tuning) shows at a glance.
 import { memo, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Scatter, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Scatter, Tooltip, XAxis, YAxis, type TooltipContentProps, type YAxisProps } from 'recharts';
 import { formatLambda } from '../controls/sweepEdit';
 import { ChartFrame, Segmented } from './ChartFrame';
 import { fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
@@ -73,6 +73,15 @@ export function verdict(v: Pick<PlasticityView, 'bestFinetuned' | 'bestBase'>): 
   return `${ft}, ${cmp} the base optimum (${formatLambda(v.bestBase)})`;
 }
 
+/** Percentages live in [0, 100] (gains in [-100, 100]): a 95% band from 3 seeds can reach past them, and the
+ *  axis clips it there instead of stretching to -100..170. Inside, the data's range rounded out to 5 points. */
+const clampedAxis = (lo: number, hi: number): Partial<YAxisProps> => ({
+  domain: [(min: number) => Math.max(lo, Math.floor(min / 5) * 5), (max: number) => Math.min(hi, Math.ceil(max / 5) * 5)],
+  allowDataOverflow: true,
+});
+const PERCENT_AXIS = clampedAxis(0, 100);
+const PERCENT_GAIN_AXIS = clampedAxis(-100, 100);
+
 function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxis; show: Show }) {
   const gain = show === 'gain';
   const seeds = view.seeds.map((s) => ({ x: s.x, y: gain ? s.gain : s.y })).filter((s) => s.y !== null);
@@ -86,7 +95,7 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
       <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 250 }} margin={{ ...MARGIN, right: 4 }}>
         <CartesianGrid {...GRID} />
         <XAxis {...lambdaXAxis(axis)} />
-        <YAxis yAxisId="score" {...valueYAxis(label, { width: 60 })} />
+        <YAxis yAxisId="score" {...valueYAxis(label, { width: 60, ...(view.unit === '%' ? (gain ? PERCENT_GAIN_AXIS : PERCENT_AXIS) : {}) })} />
         <YAxis yAxisId="base" orientation="right" {...valueYAxis('base val bits/char ↓', { width: 56, stroke: INK.baseline, label: { value: 'base bpc ↓', angle: 90, position: 'insideRight', offset: 10, style: { fontSize: 11, fill: INK.baseline, textAnchor: 'middle' } } })} />
         <Area yAxisId="base" dataKey="baseBand" stroke="none" fill={INK.baseline} fillOpacity={0.12} isAnimationActive={false} activeDot={false} connectNulls />
         <Line yAxisId="base" dataKey="base" stroke={INK.baseline} strokeWidth={1.6} strokeDasharray="5 4" dot={{ r: 2.5, fill: INK.baseline, stroke: 'none' }} isAnimationActive={false} connectNulls />

@@ -1,0 +1,15 @@
+import { expect, test } from '@playwright/test';
+import { chartPoints, viewedResults } from './support';
+
+test('the H200 reference sweep opens on its charts without training anything', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open the H200 reference sweep' }).click();
+  await expect(page.getByText('Imported the H200 reference sweep (2026-11-26): 15 runs')).toBeVisible();
+  const results = (await viewedResults(page))!;
+  expect(results.runs.filter((r) => r.status === 'done')).toHaveLength(15);
+  expect(results.controls).toHaveLength(12);
+  // Four tasks x five lambdas on the plasticity chart, and every run in the table.
+  await expect.poll(() => chartPoints(page, 'chart-plasticity')).toBeGreaterThanOrEqual(20);
+  await expect(page.getByRole('table', { name: /runs/i }).getByRole('row')).toHaveCount(16);
+  await page.screenshot({ path: testInfo.outputPath('reference.png'), fullPage: true });
+});
