@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# The measurements still owed to issues 10 and 11, in one command on a GPU server (for example one call of
-# the device tool, which allows 10 minutes a call). From the repository root, with these prepared here first:
+# The lab's GPU measurements (issues 9-11: kernels, training peers, calibration, the default sweep) in one
+# command on a GPU server (for example one call of the device tool, which allows 10 minutes a call).
+# From the repository root, with these prepared here first:
 #   bash ../shared/gpu/prepare.sh                      # .gpu-carry/: Node, Dawn, the Vulkan loader
 #   npx vite build -c vite.cli.config.ts && rm -f dist-cli/*.map dist-cli/chunks/*.map
 #   mkdir -p .gpu-data && tar cJf .gpu-data/data.tar.xz -C public data
 # then on the server:  OUT=<folder that comes back> bash tools/gpu/finish-results.sh [steps...]
 # (CONFIG, SHARDS and NODE_CMD override the sweep file, the shard count and how Node runs, e.g. for a dry run.)
 # Time, from the H200 run of 2026-11-26 (4.1M pretraining tokens/s shared by 15 shards): train ~1-2 min,
-# calibrate ~3-4 min expected (measured ~1 min with one seed per size; now 3 seeds x 4 sizes, each run pretraining its own
-# base model, 3 tasks in parallel), sweep ~4-5 min (the 15-run default sweep took 3 min 49 s). Together they can
-# pass one 10-minute call: everything under runs/gpu resumes, so if a call runs out of time, run the same command
-# again on the still-warm machine (finished runs are skipped), or run the steps in separate calls.
-# Steps (default: all, in this order; each writes its log and JSON under $OUT and never stops the others):
+# calibrate ~3-4 min expected (measured ~1 min with one seed per size; now 3 seeds x 4 sizes, each run
+# pretraining its own base model, 3 tasks in parallel), sweep ~4-5 min (the 15-run default sweep took
+# 3 min 49 s); kernels not timed in this script yet. Together they can pass one 10-minute call: everything
+# under runs/gpu resumes, so if a call runs out of time, run the same command again on the still-warm machine
+# (finished runs are skipped), or run the steps in separate calls.
+# Steps (default: train calibrate sweep, in that order; kernels only when named; each writes its log and JSON under
+# $LOGS, packed into $OUT, and never stops the others):
+#   kernels    every kernel at the model's shapes and matmul up to 4096^3, TF.js matmul beside (issue 9's table)
 #   train      bench-train at the lab and tpp20 presets, ours beside the TF.js peer, then the PyTorch eager peer
 #   calibrate  ADD-R, KV and SENT training-set sizes at the default sweep's middle lambda, 3 seeds each (threshold
 #              tasks: one seed learns a task or not), in parallel; sizes within what each task can supply
@@ -49,6 +53,10 @@ stamp() { echo "[$(date +%T)] $*" | tee -a "$LOGS/steps.log"; }
 
 for step in $STEPS; do
   case $step in
+    kernels)
+      stamp "kernels: bench --full"
+      "${NODE[@]}" dist-cli/kernels.mjs --full --json "$LOGS/kernels.json" > "$LOGS/kernels.log" 2>&1
+      ;;
     train)
       stamp "train: bench-train (ours + TF.js)"
       "${NODE[@]}" dist-cli/bench-train.mjs --steps 200 --presets lab,tpp20 --json "$LOGS/train.json" > "$LOGS/bench-train.log" 2>&1
@@ -73,7 +81,7 @@ for step in $STEPS; do
       wait
       "${NODE[@]}" dist-cli/sweep-merge.mjs --out "$RUNS/default/merged.json" "$RUNS"/default/shard-* > "$LOGS/merge.log" 2>&1
       ;;
-    *) stamp "unknown step $step (train, calibrate, sweep)" ;;
+    *) stamp "unknown step $step (kernels, train, calibrate, sweep)" ;;
   esac
 done
 stamp "done"
