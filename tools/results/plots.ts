@@ -45,6 +45,20 @@ async function exportSvg(page: Page, chart: Locator, file: string, attempts = 2)
   console.log(`wrote ${file}`);
 }
 
+/** Every combination of the chart's toggles (its radio groups: e.g. fine-tuned score or gain, exact match or
+ *  answer NLL), as the radios to click; one empty combination for a chart without toggles. */
+async function toggleCombinations(chart: Locator): Promise<Locator[][]> {
+  let combos: Locator[][] = [[]];
+  for (const group of await chart.getByRole('radiogroup').all()) {
+    const radios: Locator[] = [];
+    for (const radio of await group.getByRole('radio').all()) if (await radio.isEnabled()) radios.push(radio);
+    if (radios.length) combos = combos.flatMap((combo) => radios.map((r) => [...combo, r]));
+  }
+  return combos;
+}
+
+const isFirstOption = async (radio: Locator) => (await radio.evaluate((el) => el.previousElementSibling === null));
+
 async function main(): Promise<void> {
   const input = process.argv[2];
   if (!input || input.startsWith('--')) throw new Error('usage: npm run plots -- <results.json> [--out dir]');
@@ -60,16 +74,22 @@ async function main(): Promise<void> {
     await charts.first().waitFor();
     for (const chart of await charts.all()) {
       const id = (await chart.getAttribute('data-testid'))!.replace(/^chart-/, '');
-      const select = chart.locator('select.view-select');
-      const views = (await select.count()) ? await select.first().locator('option').all() : [];
-      if (!views.length) {
-        await exportSvg(page, chart, join(out, `${id}.svg`));
-        continue;
-      }
-      for (const option of views) {
-        const [value, label] = [await option.getAttribute('value'), await option.textContent()];
-        await select.first().selectOption(value!);
-        await exportSvg(page, chart, join(out, `${id}-${slug(label ?? value!)}.svg`));
+      for (const toggles of await toggleCombinations(chart)) {
+        // The first option of every toggle is the chart's default: its file keeps the chart's plain name.
+        for (const radio of toggles) await radio.click();
+        const suffix = (await Promise.all(toggles.map(async (r, i) => ((await isFirstOption(r)) ? '' : slug((await r.textContent()) ?? String(i)))))).filter(Boolean);
+        const name = [id, ...suffix].join('-');
+        const select = chart.locator('select.view-select');
+        const views = (await select.count()) ? await select.first().locator('option').all() : [];
+        if (!views.length) {
+          await exportSvg(page, chart, join(out, `${name}.svg`));
+          continue;
+        }
+        for (const option of views) {
+          const [value, label] = [await option.getAttribute('value'), await option.textContent()];
+          await select.first().selectOption(value!);
+          await exportSvg(page, chart, join(out, `${name}-${slug(label ?? value!)}.svg`));
+        }
       }
     }
   } finally {
