@@ -77,20 +77,37 @@ function spectra(ctx: RunContext, params: Float32Array): Spectrum[] {
   return qk.map((q) => ({ layer: q.layer, head: q.head, qk: rank(q), vo: rank(all.find((v) => v.kind === 'vo' && v.layer === q.layer && v.head === q.head)!) }));
 }
 
+/** Wall seconds per named measurement, in the order taken. */
+function stopwatch() {
+  const seconds: Record<string, number> = {};
+  return {
+    seconds,
+    async time<T>(name: string, work: () => Promise<T> | T): Promise<T> {
+      const started = performance.now();
+      const result = await work();
+      seconds[name] = (performance.now() - started) / 1000;
+      return result;
+    },
+  };
+}
+
 /** Every base measurement of a run; the engine holds `params` again when it returns. */
 export async function measureBase(ctx: RunContext, key: RunKey, params: Float32Array, stepsDone: number): Promise<BaseMeasurements> {
   const { engine, sweep, sizes, model } = ctx;
   const progress = (step: number) => ctx.live.progress(runId(key), { phase: 'measure', step, steps: 4 });
+  const { seconds, time } = stopwatch();
   await engine.writeParams(params);
 
   progress(0);
-  const valBitsPerChar = await validationBitsPerChar(ctx);
   const unseenBatches = fixedWindowBatches(ctx.text.validation, sweep.pretrain.batch, model.T, sizes.valBatches);
-  const unseen = await bitsPerChar(engine, unseenBatches);
-  const seen = await bitsPerChar(engine, seenBatches(ctx, key, stepsDone, unseenBatches.length));
+  const [valBitsPerChar, unseen, seen] = await time('validation', async () => [
+    await validationBitsPerChar(ctx),
+    await bitsPerChar(engine, unseenBatches),
+    await bitsPerChar(engine, seenBatches(ctx, key, stepsDone, unseenBatches.length)),
+  ]);
   await ctx.proceed('perturbation');
   const perturbation = sweep.perturbationSigma > 0
-    ? { sigma: sweep.perturbationSigma, bitsPerCharIncrease: finiteOrNull(await perturbationIncrease(ctx, key, params, unseenBatches, unseen)) }
+    ? { sigma: sweep.perturbationSigma, bitsPerCharIncrease: finiteOrNull(await time('perturbation', () => perturbationIncrease(ctx, key, params, unseenBatches, unseen))) }
     : null;
 
   progress(1);
@@ -98,15 +115,15 @@ export async function measureBase(ctx: RunContext, key: RunKey, params: Float32A
   for (const spec of sweep.tasks) {
     await ctx.proceed(`zero-shot ${spec.name}`);
     const task = ctx.task(spec.name, key.seed);
-    const score = await scoreTask(engine, task, { rows: sizes.rows, limit: fullTestLimit(task, spec.testSize, model.T), answerNll: true });
+    const score = await time(`zero-shot ${spec.name}`, () => scoreTask(engine, task, { rows: sizes.rows, limit: fullTestLimit(task, spec.testSize, model.T), answerNll: true }));
     zeroShot.push({ task: spec.name, score });
   }
   const domain = zeroShot.find((z) => z.task === 'DOMAIN');
 
   progress(2);
-  const probeResults = await probes(ctx, key, params);
+  const probeResults = await time('probes', () => probes(ctx, key, params));
   progress(3);
-  const spectrumResults = spectra(ctx, params);
+  const spectrumResults = await time('spectra', () => spectra(ctx, params));
   progress(4);
   return {
     valBitsPerChar: finiteOrNull(valBitsPerChar),
@@ -118,5 +135,6 @@ export async function measureBase(ctx: RunContext, key: RunKey, params: Float32A
     zeroShot,
     probes: probeResults,
     spectra: spectrumResults,
+    seconds,
   };
 }

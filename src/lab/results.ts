@@ -60,6 +60,8 @@ export const BaseSchema = z.object({
   zeroShot: z.array(z.object({ task: z.enum(TASKS), score: ScoreSchema })),
   probes: z.array(ProbeResultSchema),
   spectra: z.array(SpectrumSchema),
+  /** Wall seconds each measurement took (validation, perturbation, zero-shot <task>, probes <probe>, spectra). */
+  seconds: z.record(z.string(), num).optional(),
 });
 
 export const RunEventSchema = z.object({ time: z.string(), kind: z.string(), message: z.string() });

@@ -43,6 +43,12 @@ describe('estimateSecondsPerRun', () => {
     expect(estimateSecondsPerRun(done, withPiglatin, device)).toBeUndefined();
   });
 
+  it('adds the base measurements where the results record what they took', () => {
+    const withSeconds = { ...done, runs: done.runs.map((r, i) => ({ ...r, base: { ...r.base!, seconds: { validation: 2 + i, probes: 10 } } })) };
+    const mean = withSeconds.runs.reduce((s, _r, i) => s + 12 + i, 0) / withSeconds.runs.length;
+    expect(estimateSecondsPerRun(withSeconds, done.sweep, device)).toBeCloseTo(byHand(done, done.sweep) + mean, 6);
+  });
+
   it('counts only runs on this device: results imported from another GPU give no estimate', () => {
     expect(estimateSecondsPerRun(done, done.sweep, 'google / swiftshader (SwiftShader Device)')).toBeUndefined();
     expect(estimateSecondsPerRun(done, done.sweep, undefined)).toBeUndefined();

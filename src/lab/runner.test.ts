@@ -80,6 +80,9 @@ describe('a tiny sweep on the CPU engine', () => {
     expect(untrained('wd1-s0')).toEqual(untrained('wd0-s0'));
     expect(b.spectra).toHaveLength(L * NH);
     expect(b.spectra[0].qk.singularValues).toHaveLength(PRESETS.tiny.model.HS);
+    // What each measurement cost, by name, in the order taken.
+    expect(Object.keys(b.seconds!)).toEqual(['validation', 'perturbation', 'zero-shot ADD-R', 'zero-shot SENT', 'probes', 'spectra']);
+    for (const s of Object.values(b.seconds!)) expect(s).toBeGreaterThanOrEqual(0);
   });
 
   it('fine-tunes each task from the base: score, gain, curves, stepsTo50; controls from the untrained model', () => {

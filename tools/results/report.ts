@@ -106,7 +106,16 @@ export function timing(results: Results): string {
   const minutes = times.length ? (Math.max(...times) - Math.min(...times)) / 60_000 : NaN;
   const pretrain = stat(results.runs.map((r) => r.pretrain?.seconds));
   const devices = [...new Set(results.runs.map((r) => r.device).filter(Boolean))];
-  return `${results.runs.length} runs, ${results.controls.length} controls; first start to last event ${minutes.toFixed(1)} min; pretraining ${formatStat(pretrain, 1)} s per run; device: ${devices.join(', ') || 'unknown'}`;
+  const names = [...new Set(results.runs.flatMap((r) => Object.keys(r.base?.seconds ?? {})))];
+  const measured = names.map((name) => `${name} ${formatStat(stat(results.runs.map((r) => r.base?.seconds?.[name])), 1)} s`);
+  const finetunes = TASKS.flatMap((task) => {
+    const s = stat(results.runs.flatMap((r) => r.finetunes.filter((f) => f.task === task && f.status === 'done').map((f) => f.seconds)));
+    return s ? [`${task} ${formatStat(s, 1)} s`] : [];
+  });
+  return [
+    `${results.runs.length} runs, ${results.controls.length} controls; first start to last event ${minutes.toFixed(1)} min; device: ${devices.join(', ') || 'unknown'}`,
+    `per run: pretraining ${formatStat(pretrain, 1)} s${measured.length ? `; base measurements: ${measured.join(', ')}` : ''}; fine-tuning: ${finetunes.join(', ') || '-'}`,
+  ].join('\n\n');
 }
 
 export function report(results: Results, name: string): string {
