@@ -8,7 +8,9 @@
 // Tiles of A and B are staged k-major in workgroup memory (rows padded by PAD floats); the next BK slice
 // is fetched from global memory into registers while the current one is multiplied (NBUF = 2: double
 // buffered, one barrier per slice; NBUF = 1: two). Any shape works: loads outside the matrices read 0,
-// stores are guarded; slices wholly inside skip the checks.
+// stores are guarded; slices wholly inside skip the checks. When an input's contiguous dimension is a
+// multiple of 4 (and the config fetches whole vec4s per thread), its slices are fetched as vec4s through a
+// second, vec4-typed binding of the same buffer: a quarter of the load instructions and bounds clamps.
 // Split reduction (small outputs, long reductions: dw at few channels and many tokens): workgroup z sums
 // r in [z*chunk, (z+1)*chunk) into its own (P,Q) block of c_out, and matmul_reduce_splits adds the blocks
 // in order z = 0, 1, ... Every sum runs in a fixed order: results are bit-reproducible run to run.
@@ -32,6 +34,7 @@ override TM: u32 = 8;    // microtile rows per thread, a multiple of 4, <= 16
 override TN: u32 = 8;    // microtile columns per thread, a multiple of 4, <= 16
 override NBUF: u32 = 2;  // 1 or 2 workgroup-memory buffers
 override INTERIOR: bool = true;  // unchecked loads for slices wholly inside the matrices (false: for A/B timing)
+override VEC: bool = true;       // vec4 loads of aligned inputs (false: scalar loads only, for A/B timing)
 override PAD: u32 = 4;   // floats of padding per staged row, a multiple of 4
 override TX: u32 = BN / TN;  // threads along Q
 override TY: u32 = BM / TM;  // threads along P
@@ -44,7 +47,9 @@ override LB: u32 = BN * BK / WG;
 @group(0) @binding(0) var<storage, read_write> c_out: array<f32>;  // y (M,N) | dx (M,K) | dw (N,K) | partials (S,P,Q)
 @group(0) @binding(1) var<storage, read> a_in: array<f32>;         // x (M,K) | dy (M,N) | dy (M,N)
 @group(0) @binding(2) var<storage, read> b_in: array<f32>;         // w (N,K) | w (N,K)  | x (M,K)
-@group(0) @binding(3) var<uniform> params: Params;
+@group(0) @binding(3) var<storage, read> a_vec: array<vec4<f32>>;  // a_in again, read as vec4 (aligned rows)
+@group(0) @binding(4) var<storage, read> b_vec: array<vec4<f32>>;  // b_in again
+@group(0) @binding(5) var<uniform> params: Params;
 // matmul_reduce_splits binds c_out (the result), a_in (the partials, (S,P,Q)) and this:
 @group(0) @binding(2) var<uniform> split_params: SplitParams;
 
@@ -92,6 +97,48 @@ fn stage_b_at(g: Gemm, buf: u32, e: u32) -> u32 {
   return (buf * BK + e / BN) * SB + e % BN;
 }
 
+// The vec4 forms: (p, r) of the first element of vec4 number e of the slice (4 consecutive r when A is
+// r-contiguous, else 4 consecutive p), its load, and where its 4 floats are staged.
+fn a4_at(g: Gemm, p0: u32, r0: u32, e: u32) -> vec2u {
+  if (g.a_rk) { return vec2u(p0 + e / (BK / 4u), r0 + e % (BK / 4u) * 4u); }
+  return vec2u(p0 + e % (BM / 4u) * 4u, r0 + e / (BM / 4u));
+}
+
+fn b4_at(g: Gemm, q0: u32, r0: u32, e: u32) -> vec2u {
+  if (g.b_rk) { return vec2u(q0 + e / (BK / 4u), r0 + e % (BK / 4u) * 4u); }
+  return vec2u(q0 + e % (BN / 4u) * 4u, r0 + e / (BN / 4u));
+}
+
+fn load_a4(g: Gemm, pr: vec2u) -> vec4<f32> {
+  if (g.a_rk) { return a_vec[(pr.x * g.R + pr.y) / 4u]; }
+  return a_vec[(pr.y * g.P + pr.x) / 4u];
+}
+
+fn load_b4(g: Gemm, qr: vec2u) -> vec4<f32> {
+  if (g.b_rk) { return b_vec[(qr.x * g.R + qr.y) / 4u]; }
+  return b_vec[(qr.y * g.Q + qr.x) / 4u];
+}
+
+// Stages vec4 `v` fetched at (p, r) of the slice at (p0, r0) into buffer buf: a column of 4 r when
+// r-contiguous, else one aligned vec4 of a staged row.
+fn stage_a4(g: Gemm, buf: u32, p0: u32, r0: u32, pr: vec2u, v: vec4<f32>) {
+  let at = (buf * BK + pr.y - r0) * SA + pr.x - p0;
+  if (g.a_rk) {
+    for (var j = 0u; j < 4u; j++) { As[(at + j * SA) / 4u][(at + j * SA) % 4u] = v[j]; }
+  } else {
+    As[at / 4u] = v;
+  }
+}
+
+fn stage_b4(g: Gemm, buf: u32, q0: u32, r0: u32, qr: vec2u, v: vec4<f32>) {
+  let at = (buf * BK + qr.y - r0) * SB + qr.x - q0;
+  if (g.b_rk) {
+    for (var j = 0u; j < 4u; j++) { Bs[(at + j * SB) / 4u][(at + j * SB) % 4u] = v[j]; }
+  } else {
+    Bs[at / 4u] = v;
+  }
+}
+
 fn store_c(g: Gemm, base: u32, p: u32, q: u32, v: vec4<f32>) {
   if (p >= g.P) { return; }
   for (var j = 0u; j < 4u; j++) {
@@ -111,20 +158,45 @@ fn gemm(g: Gemm, wg: vec3u, lid: u32) {
   var acc: array<vec4<f32>, 64>;  // row i of the microtile, column block d at i * (TN/4) + d
   var ra: array<f32, 16>;         // the next slice of A and B, fetched while the current one is multiplied
   var rb: array<f32, 16>;
+  var ra4: array<vec4<f32>, 4>;   // the same as vec4s (vec_a, vec_b)
+  var rb4: array<vec4<f32>, 4>;
+  // vec4 fetches need whole vec4s per thread and aligned rows: then a vec4 is wholly inside or outside.
+  let vec_a = VEC && LA % 4u == 0u && select(g.P, g.R, g.a_rk) % 4u == 0u;
+  let vec_b = VEC && LB % 4u == 0u && select(g.Q, g.R, g.b_rk) % 4u == 0u;
   for (var i = 0u; i < TM * TN / 4u; i++) { acc[i] = vec4<f32>(0.0); }
   let slices = (r_end - r_begin + BK - 1u) / BK;
   for (var s = 0u; s <= slices; s++) {
     // Fetch slice s (if any) into registers, multiply slice s-1 (if any), then stage slice s.
     let r0 = r_begin + s * BK;
-    if (s < slices && inside && r0 + BK <= r_end) {
+    let full = inside && r0 + BK <= r_end;  // the slice lies wholly inside: no checks
+    if (s < slices && vec_a && full) {
+      for (var i = 0u; i < LA / 4u; i++) { ra4[i] = load_a4(g, a4_at(g, p0, r0, i * WG + lid)); }
+    } else if (s < slices && vec_a) {
+      for (var i = 0u; i < LA / 4u; i++) {
+        let pr = a4_at(g, p0, r0, i * WG + lid);
+        ra4[i] = vec4<f32>(0.0);
+        if (pr.x < g.P && pr.y < r_end) { ra4[i] = load_a4(g, pr); }
+      }
+    } else if (s < slices && full) {
       for (var i = 0u; i < LA; i++) { ra[i] = load_a(g, a_at(g, p0, r0, i * WG + lid)); }
-      for (var i = 0u; i < LB; i++) { rb[i] = load_b(g, b_at(g, q0, r0, i * WG + lid)); }
     } else if (s < slices) {
       for (var i = 0u; i < LA; i++) {
         let pr = a_at(g, p0, r0, i * WG + lid);
         ra[i] = 0.0;
         if (pr.x < g.P && pr.y < r_end) { ra[i] = load_a(g, pr); }
       }
+    }
+    if (s < slices && vec_b && full) {
+      for (var i = 0u; i < LB / 4u; i++) { rb4[i] = load_b4(g, b4_at(g, q0, r0, i * WG + lid)); }
+    } else if (s < slices && vec_b) {
+      for (var i = 0u; i < LB / 4u; i++) {
+        let qr = b4_at(g, q0, r0, i * WG + lid);
+        rb4[i] = vec4<f32>(0.0);
+        if (qr.x < g.Q && qr.y < r_end) { rb4[i] = load_b4(g, qr); }
+      }
+    } else if (s < slices && full) {
+      for (var i = 0u; i < LB; i++) { rb[i] = load_b(g, b_at(g, q0, r0, i * WG + lid)); }
+    } else if (s < slices) {
       for (var i = 0u; i < LB; i++) {
         let qr = b_at(g, q0, r0, i * WG + lid);
         rb[i] = 0.0;
@@ -151,13 +223,21 @@ fn gemm(g: Gemm, wg: vec3u, lid: u32) {
     }
     if (s < slices) {
       if (NBUF == 1u && s > 0u) { workgroupBarrier(); }  // everyone is done reading the single buffer
-      for (var i = 0u; i < LA; i++) {
-        let at = stage_a_at(g, s % NBUF, i * WG + lid);
-        As[at / 4u][at % 4u] = ra[i];
+      if (vec_a) {
+        for (var i = 0u; i < LA / 4u; i++) { stage_a4(g, s % NBUF, p0, r0, a4_at(g, p0, r0, i * WG + lid), ra4[i]); }
+      } else {
+        for (var i = 0u; i < LA; i++) {
+          let at = stage_a_at(g, s % NBUF, i * WG + lid);
+          As[at / 4u][at % 4u] = ra[i];
+        }
       }
-      for (var i = 0u; i < LB; i++) {
-        let at = stage_b_at(g, s % NBUF, i * WG + lid);
-        Bs[at / 4u][at % 4u] = rb[i];
+      if (vec_b) {
+        for (var i = 0u; i < LB / 4u; i++) { stage_b4(g, s % NBUF, q0, r0, b4_at(g, q0, r0, i * WG + lid), rb4[i]); }
+      } else {
+        for (var i = 0u; i < LB; i++) {
+          let at = stage_b_at(g, s % NBUF, i * WG + lid);
+          Bs[at / 4u][at % 4u] = rb[i];
+        }
       }
     }
     workgroupBarrier();
@@ -188,12 +268,21 @@ fn matmul_backward_weight(@builtin(workgroup_id) wg: vec3u, @builtin(local_invoc
   gemm(Gemm(params.N, params.K, params.M, false, false), wg, lid);
 }
 
-// c_out[i] = sum over z of a_in[z*count + i], z in increasing order (after a split matmul_* dispatch).
+// c_out[i] = sum over z of a_in[z*count + i], z in increasing order (after a split matmul_* dispatch), with
+// eight loads in flight per thread.
 @compute @workgroup_size(256)
 fn matmul_reduce_splits(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grid: vec3u) {
   let i = gid.x + gid.y * grid.x * 256u;
-  if (i >= split_params.count) { return; }
+  let n = split_params.count;
+  let S = split_params.splits;
+  if (i >= n) { return; }
   var sum = a_in[i];
-  for (var z = 1u; z < split_params.splits; z++) { sum += a_in[z * split_params.count + i]; }
+  var z = 1u;
+  for (; z + 8u <= S; z += 8u) {
+    var part: array<f32, 8>;
+    for (var u = 0u; u < 8u; u++) { part[u] = a_in[(z + u) * n + i]; }
+    for (var u = 0u; u < 8u; u++) { sum += part[u]; }
+  }
+  for (; z < S; z++) { sum += a_in[z * n + i]; }
   c_out[i] = sum;
 }

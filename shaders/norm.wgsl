@@ -1,14 +1,25 @@
 // norm_forward / norm_backward / norm_backward_dgain: RMSNorm (centered = 0, the paper's) and LayerNorm
 // without bias (centered = 1) over rows of C floats, one family selected by a uniform flag.
 //
-// Rows are reduced cooperatively in workgroup memory: a workgroup of WG threads is split into WG / lanes row
-// groups of `lanes` threads (lanes = a power of two <= WG, about C), so narrow rows (C = 64) still fill the
-// workgroup. Every reduction is a fixed tree, so results are bit-reproducible.
+// Rows are split over row groups of `lanes` threads (a power of two, the next one >= C / MAXV, at most WG),
+// WG / lanes row groups per workgroup. Thread `lane` of a group holds columns c = lane + i * lanes, i < MAXV,
+// in registers, so each row is read from global memory once and every thread has up to MAXV independent
+// loads in flight. Rows longer than MAXV * WG (only then lanes = WG) re-read their remaining columns from
+// global memory in each pass (the "tail").
 //
-// The backward runs in two passes with no atomics: norm_backward gives each row group ("slot") rowsPerSlot
-// consecutive rows, adds the rows' dx in place and sums dy * xhat per column into partial(slot, :) (each
-// column of a slot is owned by one thread); norm_backward_dgain then sums the slots' partials per column in
-// a fixed order. Entry points share binding numbers (each uses its own subset).
+// group_sum is a shallow reduction with a fixed order: partials to workgroup memory, a barrier; for
+// lanes <= BLOCK every thread sums its group's partials in order; otherwise lanes / BLOCK threads each sum
+// a strided block of BLOCK partials in order, a barrier, and every thread sums the block sums in order.
+// Two copies of the scratch (`scratch`) let consecutive reductions follow each other with no trailing barrier.
+//
+// The backward runs in two passes with no atomics. norm_backward gives each workgroup ("slot") rowsPerSlot
+// consecutive rows, its row groups taking turns (row group g: rows g, g + WG / lanes, ...); it adds the
+// rows' dx in place and keeps each thread's sums of dy * xhat for its columns in registers across its rows,
+// then sums the row groups' sums per column in order in workgroup memory and writes partial(slot, :) once.
+// norm_backward_dgain sums the slots' partials per column: a workgroup covers DGAIN_COLS adjacent columns
+// (adjacent threads read adjacent columns) times WG / DGAIN_COLS slot groups, each summing every
+// (WG / DGAIN_COLS)-th slot in order, then the slot groups in order. Every sum's order depends only on the
+// shapes, so results are bit-reproducible. Entry points share binding numbers (each uses its own subset).
 
 struct Params {
   BT: u32,
@@ -16,27 +27,42 @@ struct Params {
   centered: u32,    // 0: RMSNorm (mean = 0), 1: LayerNorm
   eps: f32,
   lanes: u32,       // threads per row, a power of two <= WG
-  rowsPerSlot: u32, // backward: consecutive rows per slot
-  slots: u32,       // backward: ceil(BT / rowsPerSlot), the partial rows
+  rowsPerSlot: u32, // backward: consecutive rows per workgroup (slot)
+  slots: u32,       // backward: ceil(BT / rowsPerSlot), the workgroups and partial rows
 }
 
 override WG: u32 = 256;
+const MAXV: u32 = 8u;         // columns each thread holds in registers (norm.ts mirrors it)
+const BLOCK: u32 = 16u;       // partials summed by one thread in group_sum's first level
+const DGAIN_COLS: u32 = 8u;   // columns per workgroup of norm_backward_dgain (norm.ts mirrors it)
+const DGAIN_BATCH: u32 = 8u;  // independent partial loads per thread and step in norm_backward_dgain
 
-var<workgroup> red: array<vec2f, WG>;
+var<workgroup> sumPartials: array<vec2f, 2u * WG>;         // [scratch][thread]
+var<workgroup> sumBlocks: array<vec2f, 2u * WG / BLOCK>;   // [scratch][row group][block]
 
-// Sums v over the `lanes` threads of this thread's row group (a fixed tree); every thread gets the total.
-// Must be called from uniform control flow by the whole workgroup.
-fn group_sum(lid: u32, lanes: u32, v: vec2f) -> vec2f {
-  red[lid] = v;
+// Sums v over the `lanes` threads of this thread's row group; every thread gets the total, summed in an
+// order fixed by `lanes`. Must be called from uniform control flow by the whole workgroup; calls that follow
+// each other must alternate `scratch`.
+fn group_sum(scratch: u32, lid: u32, lanes: u32, v: vec2f) -> vec2f {
+  let first = scratch * WG + lid - lid % lanes;  // this group's partials
+  sumPartials[scratch * WG + lid] = v;
   workgroupBarrier();
-  for (var s = lanes / 2u; s > 0u; s = s / 2u) {
-    if (lid % lanes < s) {
-      red[lid] += red[lid + s];
-    }
-    workgroupBarrier();
+  var s = vec2f(0.0);
+  if (lanes <= BLOCK) {
+    for (var j = 0u; j < lanes; j++) { s += sumPartials[first + j]; }
+    return s;
   }
-  let total = red[lid - lid % lanes];
+  let blocks = lanes / BLOCK;
+  let lane = lid % lanes;
+  let blockBase = scratch * (WG / BLOCK) + (lid / lanes) * blocks;
+  if (lane < blocks) {
+    // Block `lane` holds partials lane, lane + blocks, ...: adjacent threads read adjacent words.
+    for (var k = 0u; k < BLOCK; k++) { s += sumPartials[first + lane + k * blocks]; }
+    sumBlocks[blockBase + lane] = s;
+  }
   workgroupBarrier();
+  var total = vec2f(0.0);
+  for (var j = 0u; j < blocks; j++) { total += sumBlocks[blockBase + j]; }
   return total;
 }
 
@@ -49,6 +75,7 @@ fn group_sum(lid: u32, lanes: u32, v: vec2f) -> vec2f {
 @group(0) @binding(4) var<storage, read> gain: array<f32>;        // (C)
 @group(0) @binding(5) var<uniform> fparams: Params;
 
+// One row per row group, one reduction per row (shifted sums for LayerNorm).
 @compute @workgroup_size(WG)
 fn norm_forward(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3u,
                 @builtin(num_workgroups) grid: vec3u) {
@@ -58,25 +85,50 @@ fn norm_forward(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id
   let row = (wid.x + wid.y * grid.x) * (WG / lanes) + lid / lanes;
   let live = row < fparams.BT;
   let base = row * C;
+  let held = MAXV * lanes;  // columns held in registers; the tail c >= held is re-read
 
+  var xv: array<f32, MAXV>;  // x[row, lane + i * lanes], 0 past the row
+  var gv: array<f32, MAXV>;  // gain[lane + i * lanes]
+  for (var i = 0u; i < MAXV; i++) {
+    let c = lane + i * lanes;
+    if (live && c < C) {
+      xv[i] = x[base + c];
+      gv[i] = gain[c];
+    }
+  }
+
+  // One reduction of the sums of d = x - K and d^2. RMSNorm: K = 0, so the second sum is the sum of x^2.
+  // LayerNorm: K = the row's first element, a sample of the row, so the variance E[d^2] - E[d]^2 does not
+  // cancel catastrophically when the mean is large against the spread.
+  var K = 0.0;
+  if (fparams.centered != 0u && live) { K = x[base]; }
+  var s = vec2f(0.0);
+  for (var i = 0u; i < MAXV; i++) {
+    if (lane + i * lanes < C) {
+      let d = xv[i] - K;
+      s += vec2f(d, d * d);
+    }
+  }
+  if (live) {
+    for (var c = held + lane; c < C; c += lanes) {
+      let d = x[base + c] - K;
+      s += vec2f(d, d * d);
+    }
+  }
+  let sums = group_sum(0u, lid, lanes, s) / f32(C);
   var m = 0.0;
+  var variance = sums.y;
   if (fparams.centered != 0u) {
-    var s = 0.0;
-    if (live) {
-      for (var c = lane; c < C; c += lanes) { s += x[base + c]; }
-    }
-    m = group_sum(lid, lanes, vec2f(s, 0.0)).x / f32(C);
+    m = K + sums.x;
+    variance = max(sums.y - sums.x * sums.x, 0.0);
   }
-  var q = 0.0;
+  let r = 1.0 / sqrt(variance + fparams.eps);
   if (live) {
-    for (var c = lane; c < C; c += lanes) {
-      let d = x[base + c] - m;
-      q += d * d;
+    for (var i = 0u; i < MAXV; i++) {
+      let c = lane + i * lanes;
+      if (c < C) { y[base + c] = (xv[i] - m) * r * gv[i]; }
     }
-  }
-  let r = 1.0 / sqrt(group_sum(lid, lanes, vec2f(q, 0.0)).x / f32(C) + fparams.eps);
-  if (live) {
-    for (var c = lane; c < C; c += lanes) { y[base + c] = (x[base + c] - m) * r * gain[c]; }
+    for (var c = held + lane; c < C; c += lanes) { y[base + c] = (x[base + c] - m) * r * gain[c]; }
     if (lane == 0u) {
       mean[row] = m;
       rstd[row] = r;
@@ -95,44 +147,99 @@ fn norm_forward(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id
 @group(0) @binding(6) var<storage, read> brstd: array<f32>;          // (BT)
 @group(0) @binding(7) var<uniform> bparams: Params;
 
+// Row groups' dgain sums for the held columns: [row group][c], c < MAXV * lanes.
+var<workgroup> groupDgain: array<f32, MAXV * WG>;
+
 @compute @workgroup_size(WG)
 fn norm_backward(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3u,
                  @builtin(num_workgroups) grid: vec3u) {
   let C = bparams.C;
   let lanes = bparams.lanes;
   let lane = lid % lanes;
-  let slot = (wid.x + wid.y * grid.x) * (WG / lanes) + lid / lanes;
+  let group = lid / lanes;
+  let groups = WG / lanes;
+  let slot = wid.x + wid.y * grid.x;
   let liveSlot = slot < bparams.slots;
+  let rowsPerSlot = bparams.rowsPerSlot;
+  let held = MAXV * lanes;
   let pbase = slot * C;
   let invC = 1.0 / f32(C);
-  if (liveSlot) {
-    for (var c = lane; c < C; c += lanes) { partial[pbase + c] = 0.0; }
+
+  var gv: array<f32, MAXV>;  // gain[lane + i * lanes]
+  for (var i = 0u; i < MAXV; i++) {
+    let c = lane + i * lanes;
+    if (liveSlot && c < C) { gv[i] = bgain[c]; }
   }
-  for (var k = 0u; k < bparams.rowsPerSlot; k++) {
-    let row = slot * bparams.rowsPerSlot + k;
-    let live = liveSlot && row < bparams.BT;
+  // Tail columns exist only when lanes = WG (one row group): that thread owns them in partial(slot, :).
+  if (liveSlot) {
+    for (var c = held + lane; c < C; c += lanes) { partial[pbase + c] = 0.0; }
+  }
+  var dgainSum: array<f32, MAXV>;  // sum over this thread's rows of dy * xhat, per held column
+  for (var k = 0u; k < (rowsPerSlot + groups - 1u) / groups; k++) {
+    let inSlot = k * groups + group;
+    let row = slot * rowsPerSlot + inSlot;
+    let live = liveSlot && inSlot < rowsPerSlot && row < bparams.BT;
     let base = row * C;
     var m = 0.0;
     var r = 0.0;
-    // Row sums of dxhat = dy * gain and of dxhat * xhat.
-    var acc = vec2f(0.0);
+    var dyv: array<f32, MAXV>;
+    var xh: array<f32, MAXV>;   // x, then xhat
+    var dxv: array<f32, MAXV>;  // dx before this kernel
     if (live) {
       m = bmean[row];
       r = brstd[row];
-      for (var c = lane; c < C; c += lanes) {
-        let g = dy[base + c] * bgain[c];
-        acc += vec2f(g, g * (bx[base + c] - m) * r);
+    }
+    for (var i = 0u; i < MAXV; i++) {
+      let c = lane + i * lanes;
+      // Zeros past the row, set explicitly: a loop body's var is not reliably re-zeroed each iteration.
+      dyv[i] = 0.0;
+      xh[i] = 0.0;
+      dxv[i] = 0.0;
+      if (live && c < C) {
+        dyv[i] = dy[base + c];
+        xh[i] = bx[base + c];
+        dxv[i] = dx[base + c];
       }
     }
-    let tot = group_sum(lid, lanes, acc) * invC;
+    // Row sums of g = dy * gain and of g * xhat (0 past the row: dy = 0 there).
+    var acc = vec2f(0.0);
+    for (var i = 0u; i < MAXV; i++) {
+      let g = dyv[i] * gv[i];
+      xh[i] = (xh[i] - m) * r;
+      acc += vec2f(g, g * xh[i]);
+    }
+    if (live) {
+      for (var c = held + lane; c < C; c += lanes) {
+        let g = dy[base + c] * bgain[c];
+        acc += vec2f(g, g * ((bx[base + c] - m) * r));
+      }
+    }
+    let tot = group_sum(k % 2u, lid, lanes, acc) * invC;
     let mg = select(0.0, tot.x, bparams.centered != 0u);
     if (live) {
-      for (var c = lane; c < C; c += lanes) {
-        let d = dy[base + c];
-        let xh = (bx[base + c] - m) * r;
-        dx[base + c] += r * (d * bgain[c] - mg - xh * tot.y);
-        partial[pbase + c] += d * xh;
+      for (var i = 0u; i < MAXV; i++) {
+        let c = lane + i * lanes;
+        if (c < C) {
+          dx[base + c] = dxv[i] + r * (dyv[i] * gv[i] - mg - xh[i] * tot.y);
+          dgainSum[i] += dyv[i] * xh[i];
+        }
       }
+      for (var c = held + lane; c < C; c += lanes) {
+        let d = dy[base + c];
+        let xhc = (bx[base + c] - m) * r;
+        dx[base + c] += r * (d * bgain[c] - mg - xhc * tot.y);
+        partial[pbase + c] += d * xhc;
+      }
+    }
+  }
+  // partial(slot, c) = sum over row groups, in order, of their sums (held columns).
+  for (var i = 0u; i < MAXV; i++) { groupDgain[group * held + lane + i * lanes] = dgainSum[i]; }
+  workgroupBarrier();
+  if (liveSlot) {
+    for (var c = lid; c < min(C, held); c += WG) {
+      var s = 0.0;
+      for (var g = 0u; g < groups; g++) { s += groupDgain[g * held + c]; }
+      partial[pbase + c] = s;
     }
   }
 }
@@ -143,15 +250,34 @@ fn norm_backward(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_i
 @group(0) @binding(1) var<storage, read_write> partials: array<f32>;  // (slots, C)
 @group(0) @binding(2) var<uniform> gparams: Params;
 
-// One workgroup per column c: thread t sums slots t, t + WG, ... in order, then a fixed tree.
+var<workgroup> slotGroupSums: array<f32, WG>;  // [slot group][column of the block]
+
+// Thread (slot group sg, column c): slots sg, sg + S, sg + 2S, ... in order (S = WG / DGAIN_COLS slot groups),
+// DGAIN_BATCH loads in flight at a time; then thread sg = 0 sums the S slot groups in order.
 @compute @workgroup_size(WG)
-fn norm_backward_dgain(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3u) {
+fn norm_backward_dgain(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3u,
+                       @builtin(num_workgroups) grid: vec3u) {
   let C = gparams.C;
-  let c = wid.x;
+  let P = gparams.slots;
+  let S = WG / DGAIN_COLS;
+  let c = (wid.x + wid.y * grid.x) * DGAIN_COLS + lid % DGAIN_COLS;
+  let sg = lid / DGAIN_COLS;
+  let live = c < C;
   var s = 0.0;
-  for (var p = lid; p < gparams.slots; p += WG) { s += partials[p * C + c]; }
-  let total = group_sum(lid, WG, vec2f(s, 0.0)).x;
-  if (lid == 0u) {
+  for (var p0 = sg; p0 < P; p0 += S * DGAIN_BATCH) {
+    var v: array<f32, DGAIN_BATCH>;
+    for (var j = 0u; j < DGAIN_BATCH; j++) {
+      let p = p0 + j * S;
+      v[j] = 0.0;  // explicitly: a loop body's var is not reliably re-zeroed each iteration
+      if (live && p < P) { v[j] = partials[p * C + c]; }
+    }
+    for (var j = 0u; j < DGAIN_BATCH; j++) { s += v[j]; }
+  }
+  slotGroupSums[lid] = s;
+  workgroupBarrier();
+  if (live && sg == 0u) {
+    var total = 0.0;
+    for (var g = 0u; g < S; g++) { total += slotGroupSums[g * DGAIN_COLS + lid]; }
     dgain[c] = total;
   }
 }

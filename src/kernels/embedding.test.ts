@@ -11,7 +11,9 @@ import { bitIdentical, dot, finiteDifferenceError, toF64 } from './harness';
 // BT*C and C around and not multiples of the 256-thread workgroup; C = 600 spans 3 channel chunks. BT <= 512
 // is one backward segment (one dispatch, straight into dwte); BT = 513 and 2500 span 2 and 5 segments (the last
 // partial) with ids repeating across segments (V = 17; ~150 hits per row exercise the 8-wide unrolled sum);
-// V = 128 leaves some rows without tokens.
+// V = 128 leaves some rows without tokens. The backward takes ids in groups of 4 (v = g + j * ceil(V / 4)): V not a
+// multiple of 4 leaves lanes unused; V = 301 gives 76 groups, with 3 segments and 2 channel chunks. BT = 4700 has
+// 10 segments: the segment sum takes a batch of eight loads and a tail.
 const CASES: EmbeddingCase[] = [
   { BT: 1, V: 128, C: 1 },
   { BT: 7, V: 5, C: 3 },
@@ -21,6 +23,8 @@ const CASES: EmbeddingCase[] = [
   { BT: 513, V: 3, C: 5 },
   { BT: 2500, V: 17, C: 3 },
   { BT: 9, V: 3, C: 600 },
+  { BT: 1100, V: 301, C: 300 },
+  { BT: 4700, V: 5, C: 3 },
 ];
 
 describe('embedding_forward + embedding_backward', () => {

@@ -2,7 +2,7 @@
 import code from '../../shaders/embedding.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, packUniform } from '../gpu/buffers';
-import { grid1d, groups, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
+import { grid1d, groups as gridGroups, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const embeddingForwardKernel: KernelSource = { name: 'embedding_forward', code, entryPoint: 'embedding_forward' };
@@ -15,6 +15,8 @@ export const embeddingKernels: KernelSource[] = [embeddingForwardKernel, embeddi
 const WG = 256;
 /** The backward's segment of the token list: WG threads x TOKENS (the shader's override defaults). */
 export const EMBEDDING_SEGMENT = WG * 2;
+/** Vocabulary ids per backward workgroup (the shader's IDS): ids g, g + G, g + 2G, g + 3G with G = ceil(V / 4). */
+export const EMBEDDING_BACKWARD_IDS = 4;
 
 /** x (BT,C) = wte[tokens]; tokens u32 (BT). A token >= wte's rows gives a NaN row. */
 export function embeddingForward(gpu: Gpu, x: GpuTensor, tokens: GpuTensor, wte: GpuTensor, BT: number, C: number): Dispatch {
@@ -42,8 +44,10 @@ export function embeddingBackward(
   gpu: Gpu, dwte: GpuTensor, dx: GpuTensor, tokens: GpuTensor, BT: number, V: number, C: number, scratch?: GPUBuffer,
 ): Dispatch[] {
   if (!(BT >= 1 && V >= 1 && C >= 1)) throw new Error(`embedding_backward: BT=${BT} V=${V} C=${C} must be >= 1`);
+  if (BT >= 2 ** 30) throw new Error(`embedding_backward: BT=${BT} must be below 2^30 (token indices are packed with 2 bits)`);
   const segments = Math.ceil(BT / EMBEDDING_SEGMENT);
-  const uniform = packUniform([BT, V, C, segments]);
+  const groups = Math.ceil(V / EMBEDDING_BACKWARD_IDS);
+  const uniform = packUniform([BT, V, C, segments, groups]);
   const bytes = embeddingBackwardScratchBytes(BT, V, C);
   if (scratch && scratch.size < bytes) throw new Error(`embedding_backward: scratch of ${scratch.size} bytes, needs ${bytes}`);
   const partial = segments === 1 ? dwte : (scratch ?? createBuffer(gpu, 'embedding_backward:partials', bytes));
@@ -51,7 +55,7 @@ export function embeddingBackward(
     kernel: embeddingBackwardKernel,
     buffers: [partial, dx, tokens],
     uniform,
-    workgroups: [V, groups(C, WG), segments],
+    workgroups: [groups, gridGroups(C, WG), segments],
   });
   if (segments === 1) return [rows];
   const sum = makeDispatch(gpu, {

@@ -13,9 +13,13 @@ import { checkMatmul, matmulLayout } from './matmul.selftest';
 const MODES: MatmulMode[] = ['forward', 'backward_input', 'backward_weight'];
 // [M, K, N]: degenerate, odd, just past a tile, the small model's K=64, and exact tiles.
 const SHAPES: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [33, 65, 17], [100, 64, 192], [128, 128, 128]];
-const { large, medium, small } = MATMUL_CONFIGS;
-// The shape's own plan, every wrapper config unsplit, and split reductions (some splits get no slices at all).
-const PLANS: Partial<MatmulPlan>[] = [{}, ...[large, medium, small].map((config) => ({ config, splits: 1 })), { config: small, splits: 3 }, { config: large, splits: 5 }];
+const { large, small } = MATMUL_CONFIGS;
+// The shape's own plan, every wrapper config unsplit, and split reductions (some splits get no slices at all;
+// 11 splits take matmul_reduce_splits through a batch of eight loads and a tail).
+const PLANS: Partial<MatmulPlan>[] = [
+  {}, ...Object.values(MATMUL_CONFIGS).map((config) => ({ config, splits: 1 })),
+  { config: small, splits: 3 }, { config: large, splits: 5 }, { config: small, splits: 11 },
+];
 
 describe('matmul kernels against the float64 reference', () => {
   for (const mode of MODES) {
@@ -30,12 +34,14 @@ describe('matmul kernels against the float64 reference', () => {
     }
   }
 
-  it('every benchmark sweep config is correct at an odd shape', async () => {
+  it('every benchmark sweep config is correct at an odd shape and at an aligned one (vec4 loads)', async () => {
     const gpu = await testGpu();
     for (const config of MATMUL_SWEEP) {
       for (const mode of MODES) {
-        const result = await checkMatmul(gpu, mode, 37, 41, 19, freshSeed(), { config });
-        expect(result.ok, result.report).toBe(true);
+        for (const [M, K, N] of [[37, 41, 19], [68, 36, 44]]) {
+          const result = await checkMatmul(gpu, mode, M, K, N, freshSeed(), { config });
+          expect(result.ok, result.report).toBe(true);
+        }
       }
     }
   });
@@ -98,10 +104,11 @@ describe('matmul references', () => {
 describe('matmul tile choice', () => {
   it('every config is valid; big outputs get large tiles, long reductions over small outputs are split', () => {
     for (const config of [...Object.values(MATMUL_CONFIGS), ...MATMUL_SWEEP]) validateMatmulConfig(config);
-    expect(matmulPlanFor(8192, 2304, 768)).toEqual({ config: large, splits: 1 });
-    expect(matmulPlanFor(7, 5, 13)).toEqual({ config: small, splits: 1 });
-    expect(matmulPlanFor(4096, 192, 64)).toEqual({ config: small, splits: 1 });
-    expect(matmulPlanFor(2304, 768, 8192)).toEqual({ config: large, splits: 3 });
-    expect(matmulPlanFor(192, 64, 4096).splits).toBeGreaterThan(8);
+    expect(matmulPlanFor('forward', 8192, 2304, 768)).toEqual({ config: MATMUL_CONFIGS.largeForward, splits: 1 });
+    expect(matmulPlanFor('backward_input', 8192, 2304, 768)).toEqual({ config: large, splits: 1 });
+    expect(matmulPlanFor('forward', 7, 5, 13)).toEqual({ config: small, splits: 1 });
+    expect(matmulPlanFor('forward', 4096, 192, 64)).toEqual({ config: small, splits: 1 });
+    expect(matmulPlanFor('backward_weight', 2304, 768, 8192)).toEqual({ config: large, splits: 10 });
+    expect(matmulPlanFor('backward_weight', 192, 64, 4096).splits).toBeGreaterThan(8);
   });
 });

@@ -10,14 +10,15 @@ import { normBackward, normForward, normKernels } from './norm';
 import * as ref from './norm.ref';
 
 /**
- * Inputs of order 1, rows of C <= 600: the f32 tree sums carry a relative error of a few ulp times log2(C);
+ * Inputs of order 1, rows of C <= 2051: the f32 sums (each thread's <= 9 columns in order, then blocks of
+ * <= 16 partials, then <= 16 block sums) carry a relative error of a few ulp times about 40;
  * rstd (~2; 316 for a centered C = 1 row, where var = 0) and the subtractions in dx
  * (g - mean(g) - xhat * mean(g xhat)) turn that into absolute error on outputs of order 1. Observed on
- * SwiftShader: max |diff| 5e-7 (y), 3e-7 (dx), 2e-5 = 5e-8 relative (rstd = 316). atol 1e-5 and rtol 1e-4
+ * SwiftShader: max |diff| 6e-7 (y), 3e-7 (dx), 2e-5 = 5e-8 relative (rstd = 316). atol 1e-5 and rtol 1e-4
  * leave room for adapters with looser sqrt/division (WGSL allows 2.5 ulp) while catching any wrong term.
  */
 export const NORM_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
-/** dgain sums BT <= 200 products of order 1 in a blocked order (observed max |diff| 2e-6 at BT = 200). */
+/** dgain sums BT <= 300 products of order 1 in a blocked order (observed max |diff| 6e-6 at BT = 300). */
 export const NORM_DGAIN_TOLERANCE: Tolerance = { atol: 2e-5, rtol: 1e-4 };
 
 export interface NormCase {

@@ -6,16 +6,24 @@ import { bitIdentical, dot, finiteDifferenceError, toF64 } from './harness';
 import { normBackward, normForward } from './norm.ref';
 import { checkNorm, normInputs, runNormGpu, type NormCase } from './norm.selftest';
 
-// Rows below, at and above the 256-thread workgroup and its row groups (lanes = next power of two >= C):
-// C = 1, 3 (many rows per workgroup), 64 (4 rows), 65 (2 rows, half idle), 200, 600 (several columns per
-// thread); BT not a multiple of the rows per workgroup. rowsPerSlot > 1 exercises the blocked dgain partials.
+// Lanes per row = next power of two >= C / 8 (each thread holds <= 8 columns in registers), 256 / lanes rows
+// per workgroup. C = 1, 3 (one lane, 256 rows per workgroup), 64 (8 lanes), 65 (16 lanes, columns past C
+// idle): the one-level group sum; 200 (32 lanes), 600 and 768 (128 lanes): the two-level one; 2051 (256 lanes,
+// past 8 * 256 columns): the re-read tail. BT is not a multiple of the rows per workgroup. rowsPerSlot: 3
+// leaves row groups idle (and takes 2 turns of 2 rows at C = 768), 70 at C = 64 takes 3 turns of 32 row
+// groups (the last slot short), 1 at C = 5 gives 300 slots, more than one batch of norm_backward_dgain's
+// loads; the others use the default layout.
 const CASES: Omit<NormCase, 'centered'>[] = [
   { BT: 1, C: 1 },
   { BT: 7, C: 3 },
   { BT: 33, C: 64 },
+  { BT: 150, C: 64, rowsPerSlot: 70 },
   { BT: 130, C: 65, rowsPerSlot: 3 },
+  { BT: 300, C: 5, rowsPerSlot: 1 },
   { BT: 9, C: 200, rowsPerSlot: 4 },
   { BT: 3, C: 600 },
+  { BT: 5, C: 768, rowsPerSlot: 3 },
+  { BT: 3, C: 2051 },
 ];
 
 describe('norm_forward + norm_backward', () => {
@@ -28,13 +36,19 @@ describe('norm_forward + norm_backward', () => {
     }
   }
 
-  it('is bit-identical across two runs', async () => {
-    const gpu = await testGpu();
-    const k: NormCase = { BT: 70, C: 65, centered: true, rowsPerSlot: 2 };
-    const inp = normInputs(freshSeed(), k.BT, k.C);
-    const [a, b] = [await runNormGpu(gpu, k, inp), await runNormGpu(gpu, k, inp)];
-    for (const key of ['y', 'mean', 'rstd', 'dx', 'dgain'] as const) expect(bitIdentical(a[key], b[key]), key).toBe(true);
-  });
+  // One-level group sums at C = 65; two-level ones and 301 slots (2 batches of dgain loads) at C = 600.
+  const determinismCases: NormCase[] = [
+    { BT: 70, C: 65, centered: true, rowsPerSlot: 2 },
+    { BT: 301, C: 600, centered: true, rowsPerSlot: 1 },
+  ];
+  for (const k of determinismCases) {
+    it(`is bit-identical across two runs at BT=${k.BT} C=${k.C}`, async () => {
+      const gpu = await testGpu();
+      const inp = normInputs(freshSeed(), k.BT, k.C);
+      const [a, b] = [await runNormGpu(gpu, k, inp), await runNormGpu(gpu, k, inp)];
+      for (const key of ['y', 'mean', 'rstd', 'dx', 'dgain'] as const) expect(bitIdentical(a[key], b[key]), key).toBe(true);
+    });
+  }
 });
 
 describe('norm.ref backward', () => {

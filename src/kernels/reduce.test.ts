@@ -6,7 +6,7 @@ import type { Gpu } from '../gpu/adapter';
 import { testGpu } from '../test/gpu';
 import { Rng } from '../util/rng';
 import { freshSeed } from './check';
-import { REDUCE_MAX_PARTIALS, REDUCE_MIN_CHUNK, REDUCE_WG, reduceKernels, reduceNorm, reducePlan, reduceSum } from './reduce';
+import { REDUCE_BLOCK, REDUCE_MAX_PARTIALS, REDUCE_MIN_CHUNK, REDUCE_WG, reduceKernels, reduceNorm, reducePlan, reduceSum } from './reduce';
 import { checkReduce, reduceInputs, type ReduceCase } from './reduce.selftest';
 
 /** The same device with a smaller workgroups-per-dimension limit, so wrappers fold their grids into y. */
@@ -21,8 +21,9 @@ async function expectMatches(c: ReduceCase): Promise<void> {
 }
 
 describe('reduce_sum / reduce_norm', () => {
-  // Around the workgroup (256) and the minimum chunk (2048): one partial, a partial chunk, several partials.
-  for (const N of [1, 7, 255, 257, 2048, 2049, 70_001]) {
+  // Around the workgroup (256) and the minimum chunk (one block of 8 x 256): one partial, ragged blocks (at 1893,
+  // 7 of a thread's 8 loads in range for some threads, 6 for the others), several partials.
+  for (const N of [1, 7, 255, 257, 1_893, 2048, 2049, 70_001]) {
     it(`match float64 at N=${N}`, async () => {
       await expectMatches({ op: 'sum', N });
       await expectMatches({ op: 'sum', N, offset: 3 }); // same-sign values: the sum grows with N
@@ -36,6 +37,19 @@ describe('reduce_sum / reduce_norm', () => {
     await expectMatches({ op: 'norm', N, chunk: REDUCE_WG, scale: 1e3 });
   });
 
+  it('match float64 with several whole blocks and a ragged one per chunk', async () => {
+    const chunk = 3 * REDUCE_BLOCK + 7 * REDUCE_WG; // 3 whole blocks, then one where loads 0-6 of 8 are in the chunk
+    const N = 4 * chunk + 1001; // and a last chunk of 1001 elements
+    await expectMatches({ op: 'sum', N, chunk, offset: 0.5 });
+    await expectMatches({ op: 'norm', N, chunk, scale: 3 });
+  });
+
+  it('match float64 with more partials than one pass-2 block (a whole block, then a ragged one)', async () => {
+    const N = (REDUCE_BLOCK + 299) * REDUCE_WG + 100; // 2348 partials
+    await expectMatches({ op: 'sum', N, chunk: REDUCE_WG, offset: -0.25 });
+    await expectMatches({ op: 'norm', N, chunk: REDUCE_WG });
+  });
+
   it('match float64 on a pass-1 grid folded into y (a device limit of 7 workgroups per dimension)', async () => {
     const gpu = foldingGpu(await testGpu(), 7);
     for (const op of ['sum', 'norm'] as const) {
@@ -44,12 +58,13 @@ describe('reduce_sum / reduce_norm', () => {
     }
   });
 
-  it('plans a bounded number of partials and whole-workgroup chunks', () => {
+  it('plans a bounded number of partials and whole-block chunks', () => {
     expect(reducePlan(1)).toEqual({ N: 1, chunk: REDUCE_MIN_CHUNK, P: 1 });
+    expect(reducePlan(85_000_000)).toEqual({ N: 85_000_000, chunk: 11 * REDUCE_BLOCK, P: 3774 });
     for (const N of [120_000, 1_500_000, 85_000_000]) {
       const { chunk, P } = reducePlan(N);
       expect(P).toBeLessThanOrEqual(REDUCE_MAX_PARTIALS);
-      expect(chunk % REDUCE_WG).toBe(0);
+      expect(chunk % REDUCE_BLOCK).toBe(0);
       expect(P * chunk).toBeGreaterThanOrEqual(N);
       expect((P - 1) * chunk).toBeLessThan(N);
     }

@@ -16,10 +16,12 @@ export const reduceKernels: KernelSource[] = [reduceSumPartialsKernel, reduceSum
 
 /** Threads per workgroup in both passes (the shader's WG). */
 export const REDUCE_WG = 256;
-/** Pass 1 never makes more partials than this, so pass 2's single workgroup sums at most 16 per thread. */
+/** Elements a workgroup loads per step: UNROLL (8) independent loads per thread (the shader's UNROLL * WG). */
+export const REDUCE_BLOCK = 8 * REDUCE_WG;
+/** Pass 1 never makes more partials than this, so pass 2's single workgroup walks at most 2 blocks. */
 export const REDUCE_MAX_PARTIALS = 4096;
-/** Smallest chunk per pass-1 workgroup: 8 elements per thread. */
-export const REDUCE_MIN_CHUNK = 8 * REDUCE_WG;
+/** Smallest chunk per pass-1 workgroup: one block, 8 elements per thread. */
+export const REDUCE_MIN_CHUNK = REDUCE_BLOCK;
 
 /** The fixed summation order: chunk (elements per pass-1 workgroup, a multiple of WG) and P partials. */
 export interface ReducePlan {
@@ -28,22 +30,27 @@ export interface ReducePlan {
   P: number;
 }
 
-/** The plan for N elements; `chunk` (a multiple of REDUCE_WG) overrides the default, e.g. to test many partials. */
+/**
+ * The plan for N elements: by default the fewest whole blocks per chunk that keep P <= REDUCE_MAX_PARTIALS, so
+ * only the last chunk has a ragged block. `chunk` (a multiple of REDUCE_WG) overrides it, e.g. to test many
+ * partials or ragged blocks.
+ */
 export function reducePlan(N: number, chunk?: number): ReducePlan {
   if (!(Number.isInteger(N) && N >= 1)) throw new RangeError(`reduce: need N >= 1, got ${N}`);
-  const c = chunk ?? Math.max(REDUCE_MIN_CHUNK, groups(groups(N, REDUCE_MAX_PARTIALS), REDUCE_WG) * REDUCE_WG);
+  const c = chunk ?? Math.max(REDUCE_MIN_CHUNK, groups(groups(N, REDUCE_MAX_PARTIALS), REDUCE_BLOCK) * REDUCE_BLOCK);
   if (!(Number.isInteger(c) && c >= REDUCE_WG && c % REDUCE_WG === 0)) throw new RangeError(`reduce: chunk ${c} must be a multiple of ${REDUCE_WG}`);
   return { N, chunk: c, P: groups(N, c) };
 }
 
 /**
  * Worst-case |error| / Σ|x| (Σx² for the norm's square) of this order in f32: each value passes through at
- * most chunk/WG serial adds, log2(WG) tree levels, P/WG serial adds and log2(WG) more levels, each adding
- * one rounding (unit roundoff 2^-24).
+ * most ceil(chunk/BLOCK) serial adds in its thread's accumulator, 3 levels combining the thread's 8
+ * accumulators, log2(WG) tree levels, then in pass 2 ceil(P/BLOCK) serial adds, 3 and log2(WG) more levels,
+ * each adding one rounding (unit roundoff 2^-24), plus one for the square (or the square root).
  */
 export function reduceErrorBound({ chunk, P }: ReducePlan): number {
-  const levels = Math.log2(REDUCE_WG);
-  return (chunk / REDUCE_WG + levels + Math.ceil(P / REDUCE_WG) + levels + 1) * 2 ** -24;
+  const levels = 3 + Math.log2(REDUCE_WG);
+  return (Math.ceil(chunk / REDUCE_BLOCK) + levels + Math.ceil(P / REDUCE_BLOCK) + levels + 1) * 2 ** -24;
 }
 
 export interface ReduceOptions {

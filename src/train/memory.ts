@@ -59,7 +59,7 @@ function matmulPartials(cfg: ModelConfig, BT: number): BufferEntry[] {
   for (const [name, M, K, N, times] of products) {
     for (const mode of ['forward', 'backward_input', 'backward_weight'] as MatmulMode[]) {
       const { P, Q, R } = matmulDims(mode, M, K, N);
-      const { splits } = matmulPlanFor(P, Q, R);
+      const { splits } = matmulPlanFor(mode, P, Q, R);
       if (splits > 1) for (let i = 0; i < times; i++) out.push({ name: `matmul_${mode}:partials (${name})`, bytes: splits * P * Q * 4, part: 'workspace', bound: true });
     }
   }
