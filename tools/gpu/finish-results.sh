@@ -11,9 +11,8 @@
 # calibrate ~3-4 min expected (measured ~1 min with one seed per size; now 3 seeds x 4 sizes, each run
 # pretraining its own base model, 3 tasks in parallel), sweep ~4-5 min (the 15-run default sweep took
 # 3 min 49 s), kernels about 1 min (the --full table with the TF.js peer). Together they can pass one
-# 10-minute call: everything
-# under runs/gpu resumes, so if a call runs out of time, run the same command again on the still-warm machine
-# (finished runs are skipped), or run the steps in separate calls.
+# 10-minute call: everything under runs/gpu resumes, so if a call runs out of time, run the same command
+# again on the still-warm machine (finished runs are skipped), or run the steps in separate calls.
 # Steps (default: train calibrate sweep, in that order; kernels only when named; each writes its log and JSON under
 # $LOGS, packed into $OUT, and never stops the others):
 #   kernels    every kernel at the model's shapes and matmul up to 4096^3, TF.js matmul beside (issue 9's table)
