@@ -20,7 +20,7 @@ import { canonicalJson, sweepDifference } from '../lab/resultsBook';
 import { checkSweepRunnable, requiredDataFiles, runSweep, type RunnerEvent } from '../lab/runner';
 import { maxBatchTokens, runTimescale } from '../lab/runnerPlan';
 import { parseSweep, pretrainSteps, runId, runModel, shardRuns, sweepRuns, type RunKey, type SweepDefinition } from '../lab/sweep';
-import { errorLine, isMainCommand, UsageError } from '../util/cli';
+import { errorLine, isMainCommand, stopOnCtrlC, UsageError } from '../util/cli';
 
 export const USAGE = 'usage: npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]';
 
@@ -178,11 +178,6 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
 }
 
 if (isMainCommand('sweep')) {
-  const abort = new AbortController();
-  process.once('SIGINT', () => {
-    console.log('Ctrl-C: stopping at the next submit (rerun to resume from the last checkpoint; Ctrl-C again to quit now)');
-    abort.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
-  process.exitCode = await main(process.argv.slice(2), { signal: abort.signal });
+  const signal = stopOnCtrlC('stopping at the next submit (rerun to resume from the last checkpoint)');
+  process.exitCode = await main(process.argv.slice(2), { signal });
 }

@@ -21,7 +21,7 @@ import { captureCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreCheckpoin
 import { assertTrainingMemoryFits } from '../train/memory';
 import { pretrainPhase, type PhaseConfig } from '../train/phase';
 import { freshProgress, runPhase, type EvalMetrics, type PhaseProgress, type PhaseResult, type StepMetrics } from '../train/runPhase';
-import { isMainCommand, UsageError } from '../util/cli';
+import { isMainCommand, stopOnCtrlC, UsageError } from '../util/cli';
 
 export const USAGE =
   'usage: npm run train -- --preset <tiny|lab|tpp20|overtrained> --wd <lambda> [--steps N] [--seed S] [--out dir]\n' +
@@ -203,11 +203,6 @@ export async function main(argv: readonly string[], deps: TrainDeps = {}): Promi
 }
 
 if (isMainCommand('train')) {
-  const abort = new AbortController();
-  process.once('SIGINT', () => {
-    console.log('Ctrl-C: stopping at the next submit (the checkpoint will be written; Ctrl-C again to quit now)');
-    abort.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
-  process.exitCode = await main(process.argv.slice(2), { signal: abort.signal });
+  const signal = stopOnCtrlC('stopping at the next submit (the checkpoint will be written)');
+  process.exitCode = await main(process.argv.slice(2), { signal });
 }

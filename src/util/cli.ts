@@ -1,5 +1,6 @@
 // What the command-line entry points (src/cli/*.ts) share: the error class for bad arguments (printed with the
-// usage line), the one-line error report, and whether a command is the script Node was started with.
+// usage line), the one-line error report, whether a command is the script Node was started with, and Ctrl-C
+// as a graceful stop.
 import { basename } from 'node:path';
 
 /** Bad arguments or input files: reported with the command's usage line. */
@@ -18,4 +19,18 @@ export function errorLine(error: unknown, usage: string): string {
 export function isMainCommand(name: string): boolean {
   const script = process.argv[1];
   return script !== undefined && basename(script).replace(/\.(m?js|ts)$/, '') === name;
+}
+
+/**
+ * The first Ctrl-C aborts the returned signal (the command stops at its next submit, after printing
+ * `message`); a second one quits at once with the usual exit status 130.
+ */
+export function stopOnCtrlC(message: string): AbortSignal {
+  const abort = new AbortController();
+  process.once('SIGINT', () => {
+    console.log(`Ctrl-C: ${message}; Ctrl-C again to quit now`);
+    abort.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return abort.signal;
 }
