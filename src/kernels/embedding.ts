@@ -2,7 +2,7 @@
 import code from '../../shaders/embedding.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, packUniform } from '../gpu/buffers';
-import { grid1d, groups as gridGroups, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
+import { grid1d, groups, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const embeddingForwardKernel: KernelSource = { name: 'embedding_forward', code, entryPoint: 'embedding_forward' };
@@ -46,8 +46,8 @@ export function embeddingBackward(
   if (!(BT >= 1 && V >= 1 && C >= 1)) throw new Error(`embedding_backward: BT=${BT} V=${V} C=${C} must be >= 1`);
   if (BT >= 2 ** 30) throw new Error(`embedding_backward: BT=${BT} must be below 2^30 (token indices are packed with 2 bits)`);
   const segments = Math.ceil(BT / EMBEDDING_SEGMENT);
-  const groups = Math.ceil(V / EMBEDDING_BACKWARD_IDS);
-  const uniform = packUniform([BT, V, C, segments, groups]);
+  const idGroups = Math.ceil(V / EMBEDDING_BACKWARD_IDS);
+  const uniform = packUniform([BT, V, C, segments, idGroups]);
   const bytes = embeddingBackwardScratchBytes(BT, V, C);
   if (scratch && scratch.size < bytes) throw new Error(`embedding_backward: scratch of ${scratch.size} bytes, needs ${bytes}`);
   const partial = segments === 1 ? dwte : (scratch ?? createBuffer(gpu, 'embedding_backward:partials', bytes));
@@ -55,7 +55,7 @@ export function embeddingBackward(
     kernel: embeddingBackwardKernel,
     buffers: [partial, dx, tokens],
     uniform,
-    workgroups: [groups, gridGroups(C, WG), segments],
+    workgroups: [idGroups, groups(C, WG), segments],
   });
   if (segments === 1) return [rows];
   const sum = makeDispatch(gpu, {
