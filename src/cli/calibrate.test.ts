@@ -1,5 +1,5 @@
 // The calibration CLI on the CPU engine and the tiny preset: arguments, the derived sweeps, the score above
-// chance, the table and the advice, sizes refused before anything runs, a size failing at run time; the GPU
+// chance, the table and the advice, sizes refused before anything runs, a size failing at run time, Ctrl-C; the GPU
 // path is the sweep CLI's (src/lab/runner.gpu.test.ts).
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -143,5 +143,20 @@ describe('npm run calibrate on the tiny preset (CPU engine)', () => {
     expect(resumed.scores.map((s: SizeScore) => s.seeds)).toEqual([1, 1]);
     expect(resumed.scores[1]).toEqual(sixteen);
     expect(readdirSync(out).sort()).toEqual(['SENT-16', 'SENT-8', 'SENT-calibration.json']);
+  });
+
+  it('Ctrl-C stops at the size in flight: no score from its part of the runs, no summary; a rerun finishes', async () => {
+    const out = join(root, 'stopped');
+    const argv = ['--config', TINY_CONFIG, '--out', out, '--task', 'ADD-R', '--sizes', '8,16', '--seeds', '0'];
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const stopOnStart = async (config: ModelConfig) => (stop.abort(), cpu(config));
+    expect(await main(argv, { createEngine: stopOnStart, signal: stop.signal, log: (l) => lines.push(l) })).toBe(1);
+    expect(lines.join('\n')).toMatch(/cancelled at 8 examples \(run the same command again to resume\)/);
+    expect(readdirSync(out)).toEqual(['ADD-R-8']);
+
+    expect(await main(argv, { createEngine: cpu, log: () => undefined })).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'ADD-R-calibration.json'), 'utf8'));
+    expect(summary.scores.map((s: SizeScore) => s.seeds)).toEqual([1, 1]);
   });
 });

@@ -22,7 +22,7 @@ import { parseResults, type Results } from '../lab/results';
 import { parseSweep, TASKS, type SweepDefinition, type TaskName } from '../lab/sweep';
 import { SENT_CHOICES } from '../data/tasks/sent';
 import { main as runSweepCli, readSweepFile, type SweepDeps } from './sweep';
-import { errorLine, isMainCommand, UsageError } from '../util/cli';
+import { errorLine, isMainCommand, stopOnCtrlC, UsageError } from '../util/cli';
 
 export const USAGE =
   'usage: npm run calibrate -- --config <sweep.json> --out <dir> --task <name> --sizes n1,n2,... [--lambda L] [--seeds s1,s2]\n' +
@@ -193,7 +193,15 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
     const sweeps = args.sizes.map((size) => ({ size, sweep: calibrationSweep(base, args, size), dir: resolve(join(args.out, `${args.task}-${size}`)) }));
     if (!deps.createEngine) gpu ??= await createNodeGpu('plasticity-lab-calibrate');
     const scores: SizeScore[] = [];
-    for (const sizeSweep of sweeps) scores.push(await measureSize(args.task, sizeSweep, { ...deps, gpu }, log));
+    for (const sizeSweep of sweeps) {
+      const score = await measureSize(args.task, sizeSweep, { ...deps, gpu }, log);
+      // A stopped size holds part of its runs: no score from it, and no summary until a rerun finishes them.
+      if (deps.signal?.aborted) {
+        log(`cancelled at ${sizeSweep.size} examples (run the same command again to resume)`);
+        return 1;
+      }
+      scores.push(score);
+    }
     const lambda = sweeps[0].sweep.lambdas[0];
     const chance = chanceScore(args.task);
     log(`\n${args.task} after fine-tuning at lambda ${lambda} (mean over seeds; chance ${pct(chance)}, band ${BAND_TEXT}):`);
@@ -216,4 +224,7 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
   }
 }
 
-if (isMainCommand('calibrate')) process.exitCode = await main(process.argv.slice(2));
+if (isMainCommand('calibrate')) {
+  const signal = stopOnCtrlC('stopping at the next submit (rerun to resume from the last checkpoint)');
+  process.exitCode = await main(process.argv.slice(2), { signal });
+}

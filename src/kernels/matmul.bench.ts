@@ -80,8 +80,8 @@ type Case = [MatmulMode, number, number, number, string];
 
 /**
  * Every sweep config at a square size, a GPT-2 training shape in all layouts and the lab's qkv and MLP-in
- * projections; split counts for the GPT-2 weight gradients (a split grid's last wave may run nearly empty)
- * and the lab's qkv dw.
+ * projections; split counts for the GPT-2 weight and input gradients (a split grid's last wave may run
+ * nearly empty), 2048^3 and the lab's qkv dw.
  */
 export function matmulSweepBenches(full: boolean): MatmulBench[] {
   const gpt2 = MODES.map((m): Case => [m, 8192, 768, 2304, 'BT=8192 C=768 OC=2304']);
@@ -93,6 +93,13 @@ export function matmulSweepBenches(full: boolean): MatmulBench[] {
   const gpt2Dw = ([[2304, [3, 6, 10, 14]], [3072, [2, 8, 11]], [768, [11, 22, 29, 44]], [256, [16, 32, 64]]] as const).flatMap(([N, counts]) =>
     counts.map((splits) => matmulBench('backward_weight', 8192, 768, N, `BT=8192 C=768 OC=${N}`, { config: MATMUL_CONFIGS.large, splits })),
   );
+  // dx's split counts (the plan splits it to ~1024 workgroups) and the forward's at a 256-tile square.
+  const bk16 = MATMUL_SWEEP.find((c) => c.BK === 16) ?? MATMUL_CONFIGS.large;
+  const gpt2Dx = [2304, 3072].flatMap((N) => [
+    ...[1, 2, 3, 4, 6].map((splits) => matmulBench('backward_input', 8192, 768, N, `BT=8192 C=768 OC=${N}`, { config: MATMUL_CONFIGS.large, splits })),
+    matmulBench('backward_input', 8192, 768, N, `BT=8192 C=768 OC=${N}`, { config: bk16, splits: 3 }),
+  ]);
+  const squareSplits = [1, 2, 4].map((splits) => matmulBench('forward', 2048, 2048, 2048, '2048^3', { config: MATMUL_CONFIGS.largeForward, splits }));
   const narrowSplits = [2, 3].map((splits) => matmulBench('forward', 8192, 768, 256, 'BT=8192 C=768 OC=256', { config: MATMUL_CONFIGS.large, splits }));
   const labDw = [128, 192].flatMap((N) => [16, 32, 64].map((splits) =>
     matmulBench('backward_weight', 4096, 64, N, `BT=4096 C=64 OC=${N}`, { config: MATMUL_CONFIGS.small, splits }),
@@ -102,5 +109,5 @@ export function matmulSweepBenches(full: boolean): MatmulBench[] {
     matmulBench('forward', 4096, 256, 64, 'BT=4096 C=256 OC=64', { config: MATMUL_CONFIGS.small, splits }),
     matmulBench('backward_input', 4096, 64, 256, 'BT=4096 C=64 OC=256', { config: MATMUL_CONFIGS.small, splits }),
   ]);
-  return [...shapes.flatMap(([mode, M, K, N, label]) => MATMUL_SWEEP.map((config) => matmulBench(mode, M, K, N, label, { config }))), ...(full ? [...gpt2Dw, ...narrowSplits] : []), ...labDw, ...labR256];
+  return [...shapes.flatMap(([mode, M, K, N, label]) => MATMUL_SWEEP.map((config) => matmulBench(mode, M, K, N, label, { config }))), ...(full ? [...gpt2Dw, ...gpt2Dx, ...squareSplits, ...narrowSplits] : []), ...labDw, ...labR256];
 }

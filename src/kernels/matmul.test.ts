@@ -106,6 +106,8 @@ describe('matmul tile choice', () => {
     for (const config of [...Object.values(MATMUL_CONFIGS), ...MATMUL_SWEEP]) validateMatmulConfig(config);
     expect(matmulPlanFor('forward', 8192, 2304, 768)).toEqual({ config: MATMUL_CONFIGS.largeForward, splits: 1 });
     expect(matmulPlanFor('backward_input', 8192, 2304, 768)).toEqual({ config: large, splits: 1 });
+    expect(matmulPlanFor('backward_input', 8192, 768, 2304)).toEqual({ config: large, splits: 3 });
+    expect(matmulPlanFor('forward', 2048, 2048, 2048)).toEqual({ config: MATMUL_CONFIGS.largeForward, splits: 1 });
     expect(matmulPlanFor('forward', 7, 5, 13)).toEqual({ config: small, splits: 1 });
     expect(matmulPlanFor('forward', 4096, 192, 64)).toEqual({ config: small, splits: 1 });
     expect(matmulPlanFor('backward_weight', 2304, 768, 8192)).toEqual({ config: large, splits: 10 });

@@ -13,9 +13,10 @@
 # 3 min 49 s), kernels about 1 min (the --full table with the TF.js peer). Together they can pass one
 # 10-minute call: everything under runs/gpu resumes, so if a call runs out of time, run the same command
 # again on the still-warm machine (finished runs are skipped), or run the steps in separate calls.
-# Steps (default: train calibrate sweep, in that order; kernels only when named; each writes its log and JSON under
-# $LOGS, packed into $OUT, and never stops the others):
+# Steps (default: train calibrate sweep, in that order; kernels and kernels-sweep only when named; each
+# writes its log and JSON under $LOGS, packed into $OUT, and never stops the others):
 #   kernels    every kernel at the model's shapes and matmul up to 4096^3, TF.js matmul beside (issue 9's table)
+#   kernels-sweep  the same with --sweep and no TF.js: tile configs and split counts side by side (~1.5 min)
 #   train      bench-train at the lab and tpp20 presets, ours beside the TF.js peer, then the PyTorch eager peer
 #   calibrate  ADD-R, KV and SENT training-set sizes at the default sweep's middle lambda, 3 seeds each (threshold
 #              tasks: one seed learns a task or not), in parallel; sizes within what each task can supply
@@ -57,6 +58,10 @@ for step in $STEPS; do
       stamp "kernels: bench --full"
       "${NODE[@]}" dist-cli/kernels.mjs --full --json "$LOGS/kernels.json" > "$LOGS/kernels.log" 2>&1
       ;;
+    kernels-sweep)
+      stamp "kernels-sweep: bench --full --sweep, TF.js off (tile configs, split counts, norm rows per slot)"
+      "${NODE[@]}" dist-cli/kernels.mjs --full --sweep --no-tfjs --json "$LOGS/kernels-sweep.json" > "$LOGS/kernels-sweep.log" 2>&1
+      ;;
     train)
       stamp "train: bench-train (ours + TF.js)"
       "${NODE[@]}" dist-cli/bench-train.mjs --steps 200 --presets lab,tpp20 --json "$LOGS/train.json" > "$LOGS/bench-train.log" 2>&1
@@ -81,7 +86,7 @@ for step in $STEPS; do
       wait
       "${NODE[@]}" dist-cli/sweep-merge.mjs --out "$RUNS/default/merged.json" "$RUNS"/default/shard-* > "$LOGS/merge.log" 2>&1
       ;;
-    *) stamp "unknown step $step (kernels, train, calibrate, sweep)" ;;
+    *) stamp "unknown step $step (kernels, kernels-sweep, train, calibrate, sweep)" ;;
   esac
 done
 stamp "done"
