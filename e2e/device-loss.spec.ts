@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { openLab, TINY, viewedResults, waitForFinishedRuns } from './support';
+import { openLab, tinyWith, viewedResults, waitForFinishedRuns } from './support';
 
 test('a lost GPU device is recovered: new device, last checkpoint, run completed, event recorded', async ({ page }) => {
-  await openLab(page, `${TINY}&budget=steps:40&wd=0.1`);
+  await openLab(page, tinyWith({ budget: 'steps:40', wd: '0.1' }));
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect.poll(async () => (await viewedResults(page))?.runs[0]?.status, { timeout: 300_000 }).toBe('pretraining');
   await page.evaluate(() => (window as unknown as { plasticityLab: { getState: () => { simulateDeviceLoss: () => void } } }).plasticityLab.getState().simulateDeviceLoss());

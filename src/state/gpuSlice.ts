@@ -24,6 +24,8 @@ export interface GpuSlice {
 }
 
 let faultsWired = false;
+let pageReconnects = 0;
+const MAX_PAGE_RECONNECTS = 3;
 
 export const createGpuSlice: StateCreator<GpuSlice> = (set, get) => {
   const addFault = (fault: GpuFault) => set({ faults: [...get().faults, fault] });
@@ -46,7 +48,13 @@ export const createGpuSlice: StateCreator<GpuSlice> = (set, get) => {
       try {
         const gpu = await createBrowserGpu('plasticity-lab-page');
         gpu.faults.subscribe(addFault);
-        void gpu.device.lost.then((info) => set({ gpuStatus: 'error', gpuError: `GPU device lost: ${info.message}` }));
+        // A lost page device (a driver reset loses every device of the tab) is replaced, a few times at most:
+        // training runs in the worker, which recovers its own, but Train waits for this one.
+        void gpu.device.lost.then((info) => {
+          const again = info.reason !== 'destroyed' && pageReconnects++ < MAX_PAGE_RECONNECTS;
+          set({ gpuStatus: again ? 'idle' : 'error', gpuError: `GPU device lost: ${info.message}` });
+          if (again) void get().connectGpu();
+        });
         set({ gpuStatus: 'ready', adapter: gpu.adapter });
       } catch (error) {
         const unavailable = error instanceof WebGpuUnavailableError || (error as Error).name === 'NoAdapterError';

@@ -2,7 +2,8 @@
 // settings, notices, the shared view, live metric series streamed from the worker, and run upserts.
 import { z } from 'zod';
 import { downsample, type Results, type RunResult, type Series } from '../lab/results';
-import type { TaskName } from '../lab/sweep';
+import type { StoredSweep } from '../lab/persist/types';
+import type { RunKey, TaskName } from '../lab/sweep';
 
 /** The "Train" button: one pretraining run at one lambda and seed. */
 export const SingleRunSchema = z
@@ -86,6 +87,17 @@ export function mergeMetricBatches(live: Record<string, LiveRun>, batches: reado
 }
 
 export const TERMINAL_STATUSES: ReadonlySet<RunResult['status']> = new Set(['done', 'diverged', 'failed']);
+
+/**
+ * The sweep a reload interrupted: the newest stored one with an unfinished run, unless the user cancelled it
+ * (a cancelled run's last event; Sweep continues it on request). It resumes the runs its document holds
+ * (what was asked for: Train asks for one run of a larger grid), finished ones skipped by the runner.
+ */
+export function interruptedSweep(stored: readonly StoredSweep[]): { sweepId: string; results: Results; runs: RunKey[] } | undefined {
+  const found = stored.find((s) => s.results.runs.some((r) => !TERMINAL_STATUSES.has(r.status)));
+  if (!found || found.results.runs.some((r) => r.events.at(-1)?.kind === 'cancelled')) return undefined;
+  return { sweepId: found.sweepId, results: found.results, runs: found.results.runs.map(({ lambda, seed }) => ({ lambda, seed })) };
+}
 
 /** The results with `run` replacing the run of the same id (or added at the end); other runs keep identity. */
 export function upsertRunIn(results: Results, run: RunResult, now = new Date()): Results {

@@ -6,7 +6,8 @@ import { openIndexedDbStore } from '../lab/persist';
 import { makeResults } from '../lab/persist/fixture';
 import { parseResults, resultsToJson, type Results } from '../lab/results';
 import { defaultSweep } from '../lab/sweep';
-import { DEFAULT_SINGLE_RUN, LIVE_POINTS, LIVE_SERIES, type MetricBatch } from './labModel';
+import type { StoredSweep } from '../lab/persist';
+import { DEFAULT_SINGLE_RUN, interruptedSweep, LIVE_POINTS, LIVE_SERIES, type MetricBatch } from './labModel';
 import { createLabSlice, selectViewedResults, type LabSlice } from './labSlice';
 
 const newStore = () => createStore<LabSlice>()(createLabSlice);
@@ -150,5 +151,43 @@ describe('lab slice', () => {
     expect(store.getState().storageStatus).toBe('unavailable');
     expect(store.getState().notice?.message).toMatch(/unavailable/);
     persist.close();
+  });
+
+  it("storage: a link's settings stay in the editor beside the restored results", async () => {
+    const persist = await openIndexedDbStore({ name: 'slice-test-link' });
+    const doc = results();
+    await persist.saveSweep('stored', doc);
+    const store = newStore();
+    store.getState().applyUrl('https://lab.example/?v=1&preset=tiny&wd=0,1');
+    const linked = store.getState().sweep;
+    expect([linked.preset, store.getState().sweepFromLink]).toEqual(['tiny', true]);
+    await store.getState().restoreSaved(persist);
+    expect([store.getState().sweepId, store.getState().sweep]).toEqual(['stored', linked]);
+    const plain = newStore();
+    await plain.getState().restoreSaved(persist);
+    expect(plain.getState().sweep).toEqual(doc.sweep);
+    persist.close();
+  });
+});
+
+describe('interruptedSweep (what a reload resumes)', () => {
+  const stored = (sweepId: string, doc: Results): StoredSweep => ({ sweepId, results: doc, finished: false, lastCheckpoints: {}, checkpointBytes: 0 });
+  const event = (kind: string) => ({ time: '2026-11-26T07:00:00.000Z', kind, message: kind });
+  const doc = results();
+  const oneRunning = { ...doc, runs: [doc.runs[0], { ...doc.runs[1], status: 'pretraining' as const, events: [event('start')] }] };
+
+  it('resumes the runs its document asked for (Train: one run of a larger grid), not the whole grid', () => {
+    expect(doc.sweep.lambdas.length * doc.sweep.seeds.length).toBe(15);
+    const found = interruptedSweep([stored('a', oneRunning)]);
+    expect(found?.sweepId).toBe('a');
+    expect(found?.runs).toEqual(oneRunning.runs.map(({ lambda, seed }) => ({ lambda, seed })));
+  });
+
+  it('skips finished sweeps and one the user cancelled (its last event), and older ones behind it', () => {
+    expect(interruptedSweep([stored('done', doc)])).toBeUndefined();
+    const cancelled = { ...oneRunning, runs: [doc.runs[0], { ...oneRunning.runs[1], events: [event('start'), event('cancelled')] }] };
+    expect(interruptedSweep([stored('c', cancelled), stored('a', oneRunning)])).toBeUndefined();
+    const restarted = { ...cancelled, runs: [doc.runs[0], { ...cancelled.runs[1], events: [...cancelled.runs[1].events, event('start')] }] };
+    expect(interruptedSweep([stored('done', doc), stored('c', restarted)])?.sweepId).toBe('c');
   });
 });

@@ -29,6 +29,8 @@ import { zodIssueLines } from '../util/zodIssues';
 export interface LabSlice extends LabStorageSlice {
   /** The sweep definition being edited (what "Run sweep" would run). */
   sweep: SweepDefinition;
+  /** The edited sweep came from the page's link: restoring stored results at start keeps it. */
+  sweepFromLink: boolean;
   singleRun: SingleRunSettings;
   /** The current sweep's results: produced here, restored from storage or imported. Runs keyed by run id. */
   results?: Results;
@@ -73,11 +75,11 @@ export const selectViewedResults = (s: Pick<LabSlice, 'shared' | 'results'>): Re
 /** One run of the results in view, by id (the same object until that run changes: a narrow selector). */
 export const selectRun = (s: Pick<LabSlice, 'shared' | 'results'>, runId: string): RunResult | undefined => selectViewedResults(s)?.runs.find((r) => r.id === runId);
 
-function initialFromLocation(): Pick<LabSlice, 'sweep' | 'singleRun' | 'shared' | 'notice'> {
+function initialFromLocation(): Pick<LabSlice, 'sweep' | 'sweepFromLink' | 'singleRun' | 'shared' | 'notice'> {
   const href = typeof location === 'undefined' ? '' : location.href;
   const decoded = decodeLabUrl(href);
   const notice: Notice | undefined = decoded.messages.length ? { kind: 'error', message: decoded.messages.join(' ') } : undefined;
-  return { sweep: decoded.sweep, singleRun: decoded.singleRun, shared: decoded.shared, notice };
+  return { sweep: decoded.sweep, sweepFromLink: decoded.fromLink, singleRun: decoded.singleRun, shared: decoded.shared, notice };
 }
 
 function issues(error: z.ZodError): string {
@@ -139,6 +141,7 @@ export const createLabSlice: StateCreator<LabSlice> = (set, get, api) => ({
     const decoded = decodeLabUrl(href);
     set({
       sweep: decoded.sweep,
+      sweepFromLink: decoded.fromLink,
       singleRun: decoded.singleRun,
       shared: decoded.shared,
       notice: decoded.messages.length ? { kind: 'error', message: decoded.messages.join(' ') } : undefined,

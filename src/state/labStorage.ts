@@ -14,7 +14,8 @@ export interface LabStorageSlice {
   storedSweeps: StoredSweep[];
   /** Records skipped as unreadable (each names its sweep, which can be deleted). */
   storageProblems: StorageProblem[];
-  /** Reads storage; shows the newest stored sweep when nothing is open. Call at page start and after a run. */
+  /** Reads storage; shows the newest stored sweep when nothing is open (a link's settings stay in the editor).
+   *  Call at page start and after a run. */
   restoreSaved: (store?: ResultStore) => Promise<void>;
   openSaved: (sweepId: string) => void;
   deleteSaved: (sweepId: string, store?: ResultStore) => Promise<void>;
@@ -42,7 +43,11 @@ export const createLabStorageSlice: StateCreator<LabSlice, [], [], LabStorageSli
       const { sweeps, problems } = await (store ?? (await labResultStore())).loadAll();
       set({ storageStatus: 'ready', storedSweeps: sweeps, storageProblems: problems });
       const newest = sweeps[0];
-      if (!get().results && newest) get().loadResults(newest.results, newest.sweepId);
+      if (!get().results && newest) {
+        const { sweep, sweepFromLink } = get();
+        get().loadResults(newest.results, newest.sweepId);
+        if (sweepFromLink) set({ sweep }); // the link's settings stay in the editor beside the stored results
+      }
       if (problems.length) set({ notice: { kind: 'warning', message: `Some stored results could not be read and were skipped: ${problems.map((p) => p.message).join('; ')}` } });
     } catch (error) {
       set({ storageStatus: 'unavailable', notice: { kind: 'error', message: messageOf(error) } });

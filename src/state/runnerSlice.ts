@@ -7,7 +7,7 @@ import { runId, type RunKey, type SweepDefinition } from '../lab/sweep';
 import type { WorkerEvent } from '../worker/protocol';
 import { gpuWorker } from '../worker/client';
 import { selectViewedResults, type LabSlice } from './labSlice';
-import { messageOf, TERMINAL_STATUSES, type MetricBatch } from './labModel';
+import { interruptedSweep, messageOf, type MetricBatch } from './labModel';
 import type { GpuSlice } from './gpuSlice';
 
 export type RunState = 'idle' | 'running' | 'paused' | 'cancelling';
@@ -15,15 +15,16 @@ const METRICS_FLUSH_MS = 200;
 
 export interface RunnerSlice {
   runState: RunState;
-  /** Shared results being re-run here to verify them ("Re-run to verify"): shown beside the new numbers. */
-  verifyAgainst?: Results;
+  /** Shared results being re-run here to verify them ("Re-run to verify"), shown beside the new numbers while
+   *  the re-run's sweep (sweepId) is the one open. */
+  verifyAgainst?: { sweepId: string; results: Results };
   /** Leaves the shared view and runs the same sweep on this device, keeping the shared numbers to compare. */
   rerunShared: () => Promise<void>;
   /** Download progress of the data a run needs, while it loads in the worker. */
   runnerData?: { receivedBytes: number; totalBytes: number };
   startTrain: () => Promise<void>;
   startSweep: () => Promise<void>;
-  /** Continues the newest stored sweep that has unfinished runs (after a reload or a crash). */
+  /** Continues the sweep a reload or a crash interrupted (interruptedSweep), unless the user cancelled it. */
   resumeUnfinished: () => Promise<void>;
   pauseRun: () => void;
   resumeRun: () => void;
@@ -33,6 +34,12 @@ export interface RunnerSlice {
 }
 
 type Store = LabSlice & GpuSlice & RunnerSlice;
+
+/** Two sweeps differ at most in their lambda and seed grids. */
+function sameSetup(a: SweepDefinition, b: SweepDefinition): boolean {
+  const setup = ({ lambdas: _l, seeds: _s, ...rest }: SweepDefinition) => JSON.stringify(rest);
+  return setup(a) === setup(b);
+}
 
 function emptyResults(sweep: SweepDefinition, device: Results['device']): Results {
   const now = new Date().toISOString();
@@ -75,7 +82,7 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
   };
 
   /** Runs `runs` of `sweep` in the worker, resuming from `resume`; the results document stays in the store. */
-  const start = async (sweep: SweepDefinition, sweepId: string, resume: Results, runs?: RunKey[]) => {
+  const start = async (sweep: SweepDefinition, sweepId: string, resume: Results, runs: RunKey[] | undefined) => {
     if (get().runState !== 'idle') return;
     if (!wired) {
       gpuWorker().subscribe(onEvent);
@@ -93,7 +100,11 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
     } catch (error) {
       get().setNotice('error', messageOf(error));
     } finally {
-      set({ runState: 'idle', runnerData: undefined });
+      // Nothing is training now: a run the sweep stopped in (an error) must not stay "in progress".
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = undefined;
+      pendingMetrics = [];
+      set({ runState: 'idle', runnerData: undefined, live: {} });
       void get().restoreSaved();
     }
   };
@@ -102,36 +113,38 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
     runState: 'idle',
 
     async startTrain() {
-      const { lambda, seed } = get().singleRun;
-      const current = get().results;
-      const base = current ?? emptyResults(get().sweep, device());
-      // One lambda joins the current sweep's grid, so its point lands on the charts beside earlier runs.
+      const { singleRun: { lambda, seed }, results: current, sweep: edited } = get();
+      // One lambda joins the open sweep's grid, so its point lands on the charts beside earlier runs; an
+      // edited setup (preset, budget, tasks...) starts a new sweep, whose runs are comparable.
+      const joins = current && sameSetup(current.sweep, edited);
+      const base = joins ? current : emptyResults(edited, device());
       const lambdas = base.sweep.lambdas.includes(lambda) ? base.sweep.lambdas : [...base.sweep.lambdas, lambda].sort((a, b) => a - b);
       const seeds = base.sweep.seeds.includes(seed) ? base.sweep.seeds : [...base.sweep.seeds, seed];
       const sweep = { ...base.sweep, lambdas, seeds };
       const resume = { ...base, sweep, runs: base.runs.filter((r) => r.id !== runId({ lambda, seed })) };
-      await start(sweep, get().sweepId ?? `sweep-${Date.now()}`, resume, [{ lambda, seed }]);
+      await start(sweep, (joins && get().sweepId) || `sweep-${Date.now()}`, resume, [{ lambda, seed }]);
     },
 
     async startSweep() {
       const { sweep, results, sweepId } = get();
       const same = results && sweepId && JSON.stringify(results.sweep) === JSON.stringify(sweep);
-      await start(sweep, same ? sweepId : `sweep-${Date.now()}`, same ? results : emptyResults(sweep, device()));
+      await start(sweep, same ? sweepId : `sweep-${Date.now()}`, same ? results : emptyResults(sweep, device()), undefined);
     },
 
     async resumeUnfinished() {
-      const unfinished = get().storedSweeps.find((s) => !s.finished && s.results.runs.some((r) => !TERMINAL_STATUSES.has(r.status)));
+      const unfinished = interruptedSweep(get().storedSweeps);
       if (!unfinished || get().shared) return;
       get().setNotice('info', `Resuming "${unfinished.results.sweep.name}" from its last checkpoint.`);
-      await start(unfinished.results.sweep, unfinished.sweepId, unfinished.results);
+      await start(unfinished.results.sweep, unfinished.sweepId, unfinished.results, unfinished.runs);
     },
 
     async rerunShared() {
       const shared = get().shared;
       if (!shared) return;
       get().leaveShared();
-      set({ verifyAgainst: shared.results, sweep: shared.results.sweep });
-      await start(shared.results.sweep, `verify-${Date.now()}`, emptyResults(shared.results.sweep, device()));
+      const sweepId = `verify-${Date.now()}`;
+      set({ verifyAgainst: { sweepId, results: shared.results }, sweep: shared.results.sweep });
+      await start(shared.results.sweep, sweepId, emptyResults(shared.results.sweep, device()), undefined);
     },
 
     pauseRun() {

@@ -80,7 +80,13 @@ describe('share URL settings (versioned key table)', () => {
     expect(d.messages).toEqual([]);
     expect(d.sweep).toEqual({ ...defaultSweep('lab'), lambdas: [0, 1] });
     expect(decodeLabUrl(`${BASE}#v=1&seeds=5`).sweep.seeds).toEqual([5]);
-    expect(decodeLabUrl(BASE)).toEqual({ sweep: defaultSweep('lab'), singleRun: DEFAULT_SINGLE_RUN, messages: [] });
+    expect(decodeLabUrl(BASE)).toEqual({ sweep: defaultSweep('lab'), singleRun: DEFAULT_SINGLE_RUN, messages: [], fromLink: false });
+    expect(decodeLabUrl(`${BASE}#v=1&seeds=5`).fromLink).toBe(true);
+  });
+
+  it('a key given twice takes its later value, the fragment after the query', () => {
+    expect(decodeLabUrl(`${BASE}?v=1&wd=0,1&seeds=0&wd=0.3`).sweep.lambdas).toEqual([0.3]);
+    expect(decodeLabUrl(`${BASE}?v=1&seeds=1#seeds=2`).sweep.seeds).toEqual([2]);
   });
 });
 

@@ -23,6 +23,8 @@ export interface DecodedLabUrl {
   shared?: SharedView;
   /** Why (part of) the link was not used; empty for a clean link or none. */
   messages: string[];
+  /** The sweep and single run came from the link (it had settings); else they are the defaults. */
+  fromLink: boolean;
 }
 
 /** Percent-encoding that leaves ',' and ':' readable (both are legal in a query). */
@@ -85,6 +87,8 @@ const VERSIONS: Record<number, { decode: (params: URLSearchParams) => UrlDraft; 
 };
 
 const defaults = (): UrlDraft => ({ sweep: defaultSweep('lab'), singleRun: { ...DEFAULT_SINGLE_RUN } });
+/** The defaults, and why the link was not used. */
+const unread = (message: string): DecodedLabUrl => ({ ...defaults(), messages: [message], fromLink: false });
 
 function decodeSettings(params: URLSearchParams): UrlDraft & { version: number } {
   const version = params.get('v');
@@ -103,21 +107,21 @@ function decodeSettings(params: URLSearchParams): UrlDraft & { version: number }
   return { ...reader.decode(params), version: Number(version) };
 }
 
-/** Query keys, then fragment keys (the fragment wins where both have a key). */
+/** Query keys, then fragment keys; a key given twice takes its later value (an edit appended to a link wins). */
 function linkParams(url: URL): URLSearchParams {
-  const params = new URLSearchParams(url.search);
-  for (const [key, value] of new URLSearchParams(url.hash.replace(/^#/, ''))) params.set(key, value);
+  const params = new URLSearchParams();
+  for (const [key, value] of [...new URLSearchParams(url.search), ...new URLSearchParams(url.hash.replace(/^#/, ''))]) params.set(key, value);
   return params;
 }
 
 /** Settings, single run and shared results from a link; never throws. */
 export function decodeLabUrl(href: string): DecodedLabUrl {
-  if (href.length > MAX_URL_CHARS) return { ...defaults(), messages: [`This link is too long to read (${href.length} characters). Showing the default sweep.`] };
+  if (href.length > MAX_URL_CHARS) return unread(`This link is too long to read (${href.length} characters). Showing the default sweep.`);
   let params: URLSearchParams;
   try {
     params = linkParams(new URL(href, 'http://localhost/'));
   } catch {
-    return { ...defaults(), messages: ['This link is not a valid URL. Showing the default sweep.'] };
+    return unread('This link is not a valid URL. Showing the default sweep.');
   }
   let draft: UrlDraft & { version: number };
   try {
@@ -125,15 +129,16 @@ export function decodeLabUrl(href: string): DecodedLabUrl {
   } catch (error) {
     const why = error instanceof UrlValueError ? error.message : String(error);
     const dropped = params.has(SUMMARY_KEY) ? ' Its shared results were not opened.' : '';
-    return { ...defaults(), messages: [`Could not read this link's settings (${why}). Showing the default sweep.${dropped}`] };
+    return unread(`Could not read this link's settings (${why}). Showing the default sweep.${dropped}`);
   }
   const { sweep, singleRun, version } = draft;
+  const fromLink = params.has('v');
   const summary = params.get(SUMMARY_KEY);
-  if (summary === null) return { sweep, singleRun, messages: [] };
+  if (summary === null) return { sweep, singleRun, messages: [], fromLink };
   try {
-    return { sweep, singleRun, shared: decodeSummary(summary, sweep, sweepSettingsKey(sweep, version)), messages: [] };
+    return { sweep, singleRun, shared: decodeSummary(summary, sweep, sweepSettingsKey(sweep, version)), messages: [], fromLink };
   } catch (error) {
     const why = error instanceof PayloadError ? error.message : `unexpected error: ${String(error)}`;
-    return { ...defaults(), messages: [`Could not open the shared results in this link: ${why}. Showing the default sweep.`] };
+    return unread(`Could not open the shared results in this link: ${why}. Showing the default sweep.`);
   }
 }

@@ -4,6 +4,7 @@ import { CorpusPanel } from './CorpusPanel';
 import { DevicePanel } from './DevicePanel';
 import { LabSection } from './LabSection';
 import { NoticeBar } from './NoticeBar';
+import { SavedSweepsPanel } from './SavedSweepsPanel';
 import { SelfTestPanel } from './SelfTestPanel';
 import { ShareBar } from './ShareBar';
 import { SharedBanner } from './SharedBanner';
@@ -45,6 +46,7 @@ export function App() {
         <VerifyPanel />
         <LabSection />
         <ShareBar />
+        <SavedSweepsPanel />
         <DevicePanel />
         <SelfTestPanel />
         <CorpusPanel />

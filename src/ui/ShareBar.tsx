@@ -11,6 +11,9 @@ export function ShareBar() {
   const importText = useLab((s) => s.importResultsText);
   const csvTables = useLab((s) => s.csvTables);
   const setNotice = useLab((s) => s.setNotice);
+  // Runner events go to the open results: another document opened mid-run would take the run's results.
+  const running = useLab((s) => s.runState !== 'idle');
+  const busy = running ? 'Finish, or cancel, the run in progress first' : undefined;
   const fileInput = useRef<HTMLInputElement>(null);
   const [link, setLink] = useState<string>();
 
@@ -51,11 +54,17 @@ export function ShareBar() {
       <button type="button" className="secondary" onClick={exportCsv} disabled={!results}>
         Export CSV tables
       </button>
-      <label className="secondary file-button">
+      <button type="button" className="secondary" onClick={() => fileInput.current?.click()} disabled={running} title={busy}>
         Import results JSON
-        <input ref={fileInput} type="file" accept="application/json,.json" aria-label="Import results JSON" onChange={(e) => void onFile(e.target.files?.[0])} />
-      </label>
-      <button type="button" className="secondary" onClick={() => void openReference()} title="The default sweep, 15 runs, run to the end on an NVIDIA H200: see the curves without training">
+      </button>
+      <input ref={fileInput} type="file" hidden accept="application/json,.json" aria-label="Import results JSON" onChange={(e) => void onFile(e.target.files?.[0])} />
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => void openReference()}
+        disabled={running}
+        title={busy ?? 'The default sweep, 15 runs, run to the end on an NVIDIA H200: see the curves without training'}
+      >
         {REFERENCE_RESULTS.label}
       </button>
       {link ? <input className="share-link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.target.select()} /> : null}

@@ -28,7 +28,7 @@ const fmt = (x: number | null | undefined) => (x === undefined ? '…' : x === n
 
 /** "Re-run to verify": the shared numbers beside the ones this device produces, run by run. */
 export function VerifyPanel() {
-  const shared = useLab((s) => s.verifyAgainst);
+  const shared = useLab((s) => (s.verifyAgainst && s.verifyAgainst.sweepId === s.sweepId ? s.verifyAgainst.results : undefined));
   const here = useLab((s) => s.results);
   const rows = useMemo(() => (shared && here ? verifyRows(shared, here) : []), [shared, here]);
   if (!shared) return null;

@@ -18,6 +18,7 @@ type StartRequest = Extract<WorkerRequest, { type: 'start' }>;
 
 let gpu: Promise<Gpu> | undefined;
 let store: Promise<ResultStore> | undefined;
+/** The sweep in flight: set when its start request arrives (so Pause and Cancel work while data loads). */
 let active: { control: PhaseControl; abort: AbortController } | undefined;
 /** How many times one sweep may recover from a lost device before it gives up. */
 const MAX_RECOVERIES = 3;
@@ -45,7 +46,7 @@ async function deviceLost(g: Gpu): Promise<boolean> {
   return Promise.race([g.device.lost.then(() => true), timeout]);
 }
 
-async function runStart(request: StartRequest, recoveries = 0): Promise<void> {
+async function runStart(request: StartRequest, { control, abort }: NonNullable<typeof active>, recoveries = 0): Promise<void> {
   const g = await workerGpu();
   store ??= openIndexedDbStore();
   const corpus = await loadCorpus({
@@ -53,8 +54,11 @@ async function runStart(request: StartRequest, recoveries = 0): Promise<void> {
     files: requiredDataFiles(request.sweep),
     onProgress: ({ receivedBytes, totalBytes, fromCache }) => post({ type: 'corpus-progress', receivedBytes, totalBytes, fromCache }),
   });
-  active ??= { control: new PhaseControl(), abort: new AbortController() };
-  const { control, abort } = active;
+  if (abort.signal.aborted) {
+    // Cancelled while the data loaded: nothing ran, so nothing changed.
+    post({ type: 'sweep-done', id: request.id, results: request.resume, status: 'cancelled' });
+    return;
+  }
   const host = {
     createEngine: (config: ModelConfig) => WebGpuEngine.create(g, config, { maxTokens: maxBatchTokens(request.sweep) }),
     corpus,
@@ -64,7 +68,6 @@ async function runStart(request: StartRequest, recoveries = 0): Promise<void> {
   };
   try {
     const results = await runSweep(host, request.sweep, { sweepId: request.sweepId, runs: request.runs, signal: abort.signal, control, resume: request.resume });
-    active = undefined;
     post({ type: 'sweep-done', id: request.id, results, status: abort.signal.aborted ? 'cancelled' : 'completed' });
   } catch (error) {
     if (recoveries >= MAX_RECOVERIES || abort.signal.aborted || !(await deviceLost(g))) throw error;
@@ -72,7 +75,7 @@ async function runStart(request: StartRequest, recoveries = 0): Promise<void> {
     const message = `GPU device lost (${lost.message}); recovered on a new device and resumed from the last checkpoint.`;
     post({ type: 'device-recovered', message });
     const resume = await noteRecovery(await store, request.sweepId, message);
-    await runStart({ ...request, resume }, recoveries + 1);
+    await runStart({ ...request, resume }, { control, abort }, recoveries + 1);
   }
 }
 
@@ -96,10 +99,16 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         post({ type: 'selftest-done', id: request.id, adapter: g.adapter, results: await runSelfTests(g) });
         break;
       }
-      case 'start':
+      case 'start': {
         if (active) throw new Error('A sweep is already running in this tab: pause or cancel it first.');
-        await runStart(request);
+        const owned = (active = { control: new PhaseControl(), abort: new AbortController() });
+        try {
+          await runStart(request, owned);
+        } finally {
+          active = undefined;
+        }
         break;
+      }
       case 'pause':
         active?.control.pause();
         break;
@@ -115,7 +124,6 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         break;
     }
   } catch (error) {
-    active = undefined;
     post({ type: 'error', id: 'id' in request ? request.id : 0, message: String((error as Error).message ?? error) });
   }
 };

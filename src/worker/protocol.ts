@@ -16,8 +16,9 @@ export type WorkerRequest =
       sweepId: string;
       /** A subset of the sweep's runs (Train runs one); all when absent. */
       runs?: RunKey[];
-      /** Earlier results of this sweep: finished runs are skipped, unfinished ones resume from checkpoints. */
-      resume?: Results;
+      /** The results document to add to (empty for a new sweep): finished runs are skipped, unfinished ones
+       *  resume from checkpoints. */
+      resume: Results;
       /** `data/` resolved against the page (a worker has no page URL of its own). */
       dataBaseUrl: string;
     }

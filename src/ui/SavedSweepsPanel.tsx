@@ -1,0 +1,62 @@
+// The sweeps kept in this browser (IndexedDB), newest first: open one on the charts or delete it with its
+// checkpoints; records that could not be read are listed with their own Delete.
+import type { StoredSweep } from '../lab/persist';
+import { useLab } from '../state/store';
+import { TERMINAL_STATUSES } from '../state/labModel';
+
+const MIB = 1024 * 1024;
+
+function summary({ results, checkpointBytes }: StoredSweep): string {
+  const done = results.runs.filter((r) => TERMINAL_STATUSES.has(r.status)).length;
+  const saved = checkpointBytes ? ` · checkpoints ${(checkpointBytes / MIB).toFixed(1)} MiB` : '';
+  return `${results.sweep.preset} · ${done} of ${results.runs.length} runs finished · ${new Date(results.updatedAt).toLocaleString()}${saved}`;
+}
+
+export function SavedSweepsPanel() {
+  const stored = useLab((s) => s.storedSweeps);
+  const problems = useLab((s) => s.storageProblems);
+  const openId = useLab((s) => (s.shared ? undefined : s.sweepId));
+  const running = useLab((s) => s.runState !== 'idle');
+  const openSaved = useLab((s) => s.openSaved);
+  const deleteSaved = useLab((s) => s.deleteSaved);
+  if (!stored.length && !problems.length) return null;
+  const busy = running ? 'Finish, or cancel, the run in progress first' : undefined;
+
+  const remove = (sweepId: string, name: string) => {
+    if (window.confirm(`Delete "${name}" and its checkpoints from this browser? Export its results first to keep them.`)) void deleteSaved(sweepId);
+  };
+
+  return (
+    <section className="panel saved-sweeps" aria-labelledby="saved-sweeps-title">
+      <h2 id="saved-sweeps-title">Saved in this browser</h2>
+      <ul className="saved-list">
+        {stored.map((s) => (
+          <li key={s.sweepId} data-testid="saved-sweep">
+            <div>
+              <strong>{s.results.sweep.name}</strong>
+              {s.sweepId === openId ? <span className="muted"> (open)</span> : null}
+              <div className="muted">{summary(s)}</div>
+            </div>
+            <button type="button" className="secondary" onClick={() => openSaved(s.sweepId)} disabled={running || s.sweepId === openId} title={busy}>
+              Open
+            </button>
+            <button type="button" className="secondary" onClick={() => remove(s.sweepId, s.results.sweep.name)} disabled={running} title={busy}>
+              Delete
+            </button>
+          </li>
+        ))}
+        {problems.map((p) => (
+          <li key={`problem:${p.sweepId}:${p.message}`} className="problem">
+            <div>
+              <strong>Unreadable record</strong>
+              <div className="muted">{p.message}</div>
+            </div>
+            <button type="button" className="secondary" onClick={() => remove(p.sweepId, p.sweepId)} disabled={running || p.sweepId === '?'} title={busy}>
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
