@@ -4,7 +4,7 @@
 // charts (loss curves of every run, weight norms) take a run's curves when its results arrive.
 import { memo, useMemo } from 'react';
 import type { RunResult } from '../../lab/results';
-import { formatLambda, formatNumber } from '../controls/sweepEdit';
+import { formatLambda } from '../controls/sweepEdit';
 import { TERMINAL_STATUSES, type LiveRun } from '../../state/labModel';
 import { lossCurves } from './data';
 import { CurveChart } from './LossChart';
@@ -23,12 +23,14 @@ export function viewOfPhase(phase: string | undefined): string | undefined {
   return phase?.startsWith('finetune.') ? `ft:${phase.slice('finetune.'.length)}` : undefined;
 }
 
+const STEPS = new Intl.NumberFormat('en-US');
+
 export const LiveChart = memo(function LiveChart({ runs, live, active }: LiveChartProps) {
   const inFlight = useMemo(() => runs.filter((r) => live[r.id] && !TERMINAL_STATUSES.has(r.status)), [runs, live]);
   const views = useMemo(() => lossCurves(inFlight, 400, live), [inFlight, live]);
   const current = inFlight.at(-1);
   const progress = current ? live[current.id]?.progress : undefined;
-  const where = progress ? `${progress.phase} step ${formatNumber(progress.step)} / ${formatNumber(progress.steps)}` : current?.status;
+  const where = progress ? `${progress.phase} step ${STEPS.format(progress.step)} / ${STEPS.format(progress.steps)}` : current?.status;
   // Mounted while the runner is active, even between runs, so each new run does not rebuild the chart.
   if (!active && !current) return null;
   return (
