@@ -1,11 +1,11 @@
 // The sweep CLIs on the CPU engine (the WebGPU run is in src/lab/runner.gpu.test.ts): malformed sweep files
 // are refused naming the bad field, a sharded sweep merged equals the unsharded one, a rerun skips finished
 // runs, and the merge refuses shards of different sweeps.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuEngine } from '../engine/cpu';
-import { RESULTS_FILE } from '../lab/persist/files';
+import { INDEX_FILE, RESULTS_FILE } from '../lab/persist/files';
 import { parseResults } from '../lab/results';
 import { comparable, scratchDir, TINY_CONFIG, tinySweep } from '../lab/runner.testkit';
 import { main as merge } from './sweep-merge';
@@ -107,5 +107,34 @@ describe('npm run sweep: shards, merge, resume', () => {
     const run = await cli(['--config', otherSweep, '--out', whole]);
     expect(run.code).toBe(1);
     expect(run.out).toMatch(/holds results of a different sweep .*differs in lambdas.*use another --out/);
+  });
+
+  it('refuses to resume a sweep whose results.json holds a run that fails the schema, and changes nothing', async () => {
+    const dir = join(root, 'corrupt');
+    cpSync(whole, dir, { recursive: true });
+    const json = JSON.parse(readFileSync(join(dir, RESULTS_FILE), 'utf8'));
+    json.runs[1].status = 'exploded'; // wd1-s0, finished: dropping it would retrain it and lose the record
+    writeFileSync(join(dir, RESULTS_FILE), JSON.stringify(json));
+    const before = readFileSync(join(dir, RESULTS_FILE), 'utf8');
+    const index = readFileSync(join(dir, INDEX_FILE), 'utf8');
+    const run = await cli(['--config', TINY_CONFIG, '--out', dir]);
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(new RegExp(`^error: ${join(dir, RESULTS_FILE)}: stored run wd1-s0 of sweep .* is corrupt \\(run\\.status: .*\\)\\. Nothing was changed`));
+    expect(run.out.split('\n')).toHaveLength(1); // refused before the sweep started: no progress, no run skipped or retrained
+    expect(readFileSync(join(dir, RESULTS_FILE), 'utf8')).toBe(before);
+    expect(readFileSync(join(dir, INDEX_FILE), 'utf8')).toBe(index);
+  });
+
+  it('refuses an --out holding results.json but no store.json, saying what is there and what to do', async () => {
+    const dir = join(root, 'results-only');
+    mkdirSync(dir);
+    cpSync(join(whole, RESULTS_FILE), join(dir, RESULTS_FILE));
+    const before = readFileSync(join(dir, RESULTS_FILE), 'utf8');
+    const run = await cli(['--config', TINY_CONFIG, '--out', dir]);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(`error: ${dir} holds results.json but no store.json, so it is not a sweep directory this command can resume ` +
+      '(a merged or copied results file?); nothing was changed. Use another --out, or move results.json away to run the sweep here.');
+    expect(readFileSync(join(dir, RESULTS_FILE), 'utf8')).toBe(before);
+    expect(readdirSync(dir)).toEqual([RESULTS_FILE]);
   });
 });

@@ -2,11 +2,13 @@
 //   npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]
 // The config is a sweep definition (configs/default.json, configs/tiny.json), validated: a bad field is named.
 // --out is the sweep's directory (results.json, store.json, checkpoints/, persist/files.ts); running the same
-// command again skips finished runs and resumes unfinished ones from their last checkpoint. --shard i/n runs
-// only shard i (0-based) of n (shardRuns: round-robin, deterministic), for job arrays: one directory per
-// shard, then `npm run sweep:merge`. Random-init controls of a seed go with the shard that holds the seed's
-// first lambda. Exit codes: 0 done (or cancelled with Ctrl-C: rerun to resume), 1 error.
-import { readFileSync } from 'node:fs';
+// command again skips finished runs and resumes unfinished ones from their last checkpoint; a directory whose
+// results it cannot take over whole (a corrupt record, a results.json without store.json) is refused
+// untouched. --shard i/n runs only shard i (0-based) of n (shardRuns: round-robin, deterministic), for job
+// arrays: one directory per shard, then `npm run sweep:merge`. Random-init controls of a seed go with the
+// shard that holds the seed's first lambda. Exit codes: 0 done (or cancelled with Ctrl-C: rerun to resume),
+// 1 error.
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadCorpusFromDisk } from '../data/node';
 import type { Engine } from '../engine/types';
@@ -14,7 +16,7 @@ import { WebGpuEngine } from '../engine/webgpu';
 import { describeAdapter, type Gpu } from '../gpu/adapter';
 import { createNodeGpu } from '../gpu/node';
 import { paramCount, type ModelConfig } from '../model/config';
-import { openFileStore, RESULTS_FILE } from '../lab/persist/files';
+import { INDEX_FILE, openFileStore, RESULTS_FILE } from '../lab/persist/files';
 import type { Results, Score } from '../lab/results';
 import { canonicalJson, sweepDifference } from '../lab/resultsBook';
 import { checkSweepRunnable, requiredDataFiles, runSweep, type RunnerEvent } from '../lab/runner';
@@ -142,6 +144,10 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
     const corpus = await loadCorpusFromDisk({ dir: deps.dataDir, files: requiredDataFiles(sweep) });
     checkSweepRunnable(sweep, corpus, args.config);
     const out = resolve(args.out);
+    if (existsSync(join(out, RESULTS_FILE)) && !existsSync(join(out, INDEX_FILE))) {
+      throw new UsageError(`${out} holds ${RESULTS_FILE} but no ${INDEX_FILE}, so it is not a sweep directory this command can resume ` +
+        `(a merged or copied results file?); nothing was changed. Use another --out, or move ${RESULTS_FILE} away to run the sweep here.`);
+    }
     const store = await openFileStore(out);
     let resume: Results | undefined;
     if (store.sweepId) {

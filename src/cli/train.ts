@@ -3,29 +3,38 @@
 //                    [--eval-every N] [--val-batches N] [--resume checkpoint.bin]
 // Loads the corpus from public/data (`npm run data` builds it), trains with the preset's defaults (steps
 // default to the preset's token budget) through runPhase, prints progress a few times a second at most,
-// and writes to --out (default runs/<preset>-wd<lambda>-s<seed>/): checkpoint.bin (--resume continues it
-// with the checkpoint's own phase config and data order; --preset and --wd must match it),
-// metrics.jsonl (one JSON object a line: config, step, eval, result) and result.json. Exit codes: 0 done
-// (or cancelled with Ctrl-C, checkpoint written), 1 error, 2 diverged.
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// and writes to --out (default runs/<preset>-wd<lambda>-s<seed>/; trainFiles.ts): checkpoint.bin, replaced
+// at the start, at a few fixed steps along the way (the sweep runner's checkpointSteps) and at a Ctrl-C,
+// metrics.jsonl and result.json. An --out that already holds a run is refused. --resume continues a
+// checkpoint with its own settings (seed, steps, evaluation, decay group, data order) in its own directory
+// unless --out says otherwise; flags that contradict the checkpoint are refused. After a crash or a lost
+// device the error line says which checkpoint to resume. Exit codes: 0 done (or cancelled with Ctrl-C,
+// checkpoint written), 1 error, 2 diverged.
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { loadCorpusFromDisk } from '../data/node';
 import { WindowSampler, type WindowSamplerState } from '../data/sampler';
+import type { Engine } from '../engine/types';
 import { WebGpuEngine } from '../engine/webgpu';
 import { describeAdapter, type Gpu } from '../gpu/adapter';
 import { createNodeGpu } from '../gpu/node';
+import { checkpointSteps, MEASURE_SIZES } from '../lab/runnerPlan';
 import { PRESETS, paramCount, timescale, type DecayGroup, type ModelConfig, type PresetName } from '../model/config';
 import { initParams } from '../model/init';
 import { fixedWindowBatches } from '../train/batches';
-import { captureCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { captureCheckpoint, encodeCheckpoint, restoreCheckpoint } from '../train/checkpoint';
 import { assertTrainingMemoryFits } from '../train/memory';
 import { pretrainPhase, type PhaseConfig } from '../train/phase';
-import { freshProgress, runPhase, type EvalMetrics, type PhaseProgress, type PhaseResult, type StepMetrics } from '../train/runPhase';
-import { isMainCommand, stopOnCtrlC, UsageError } from '../util/cli';
+import { freshProgress, runPhase, type EvalMetrics, type PhaseHooks, type PhaseProgress, type PhaseResult, type StepMetrics } from '../train/runPhase';
+import { errorLine, isMainCommand, stopOnCtrlC, UsageError } from '../util/cli';
+import { assertOutFree, CHECKPOINT_FILE, METRICS_FILE, readTrainCheckpoint, RESULT_FILE, writeFileAtomic, type TrainCheckpoint } from './trainFiles';
 
 export const USAGE =
   'usage: npm run train -- --preset <tiny|lab|tpp20|overtrained> --wd <lambda> [--steps N] [--seed S] [--out dir]\n' +
   '                        [--decay-group all|matrices] [--eval-every N] [--val-batches N] [--resume checkpoint.bin]';
+
+const FLAGS = ['--preset', '--wd', '--steps', '--seed', '--out', '--decay-group', '--eval-every', '--val-batches', '--resume'] as const;
+type Flag = (typeof FLAGS)[number];
 
 export interface TrainArgs {
   preset: PresetName;
@@ -37,9 +46,9 @@ export interface TrainArgs {
   evalEvery?: number;
   valBatches: number;
   resume?: string;
+  /** The flags given on the command line: a resumed run refuses those that contradict its checkpoint. */
+  given: ReadonlySet<Flag>;
 }
-
-const FLAGS = ['--preset', '--wd', '--steps', '--seed', '--out', '--decay-group', '--eval-every', '--val-batches', '--resume'] as const;
 
 function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -49,17 +58,18 @@ function wholeNumber(flag: string, text: string | undefined, min: number): numbe
 }
 
 export function parseTrainArgs(argv: readonly string[]): TrainArgs {
-  const given: Partial<Record<(typeof FLAGS)[number], string>> = {};
+  const given: Partial<Record<Flag, string>> = {};
   for (let i = 0; i < argv.length; i += 2) {
-    const flag = argv[i] as (typeof FLAGS)[number];
+    const flag = argv[i] as Flag;
     if (!FLAGS.includes(flag)) throw new UsageError(`unknown argument "${argv[i]}"`);
     if (argv[i + 1] === undefined) throw new UsageError(`${flag} needs a value`);
     given[flag] = argv[i + 1];
   }
   const preset = given['--preset'] as PresetName | undefined;
-  if (!preset || !(preset in PRESETS)) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')}`);
-  const wd = Number(given['--wd']);
-  if (given['--wd'] === undefined || !(wd >= 0)) throw new UsageError(`--wd (the weight decay lambda) must be a number >= 0, got "${given['--wd'] ?? ''}"`);
+  if (!preset || !Object.hasOwn(PRESETS, preset)) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')}`);
+  const wdText = given['--wd']?.trim() ?? '';
+  const wd = Number(wdText);
+  if (wdText === '' || !Number.isFinite(wd) || wd < 0) throw new UsageError(`--wd (the weight decay lambda) must be a finite number >= 0, got "${given['--wd'] ?? ''}"`);
   const decayGroup = (given['--decay-group'] ?? 'all') as DecayGroup;
   if (decayGroup !== 'all' && decayGroup !== 'matrices') throw new UsageError(`--decay-group must be all or matrices, got "${decayGroup}"`);
   const seed = wholeNumber('--seed', given['--seed'], 0) ?? 1;
@@ -70,15 +80,39 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     evalEvery: wholeNumber('--eval-every', given['--eval-every'], 0),
     valBatches: wholeNumber('--val-batches', given['--val-batches'], 1) ?? 8,
     resume: given['--resume'],
+    given: new Set(Object.keys(given) as Flag[]),
   };
+}
+
+/** The arguments of a resumed run: the checkpoint's settings, in the checkpoint's directory unless --out is given.
+ *  Flags given that contradict the checkpoint are refused, all of them named. */
+export function resumeArgs(args: TrainArgs, { ckpt, meta }: TrainCheckpoint): TrainArgs {
+  const valBatches = meta.valBatches ?? args.valBatches;
+  const recorded: Array<[Flag, unknown, unknown]> = [
+    ['--preset', args.preset, meta.preset], ['--wd', args.wd, ckpt.phase.weightDecay], ['--seed', args.seed, meta.seed],
+    ['--steps', args.steps, ckpt.phase.steps], ['--eval-every', args.evalEvery, ckpt.phase.evalEvery],
+    ['--decay-group', args.decayGroup, ckpt.model.decayGroup], ['--val-batches', args.valBatches, valBatches],
+  ];
+  const conflicts = recorded.filter(([flag, mine, theirs]) => args.given.has(flag) && mine !== theirs);
+  if (conflicts.length) {
+    const list = (i: 1 | 2) => conflicts.map((c) => `${c[0]} ${String(c[i])}`).join(', ');
+    throw new UsageError(`--resume ${args.resume} was trained with ${list(2)}, not ${list(1)}: a resumed run keeps its checkpoint's settings. ` +
+      'Give the same values (or leave those flags out), or start a new run with another --out.');
+  }
+  const out = args.given.has('--out') ? args.out : dirname(args.resume!);
+  return { ...args, seed: meta.seed, steps: ckpt.phase.steps, evalEvery: ckpt.phase.evalEvery, decayGroup: ckpt.model.decayGroup, valBatches, out };
 }
 
 export interface TrainDeps {
   /** A device to use (tests); by default one is created and destroyed. */
   gpu?: Gpu;
+  /** Another engine (the CPU engine in tests); default: WebGpuEngine on the device, after the memory check. */
+  createEngine?: (config: ModelConfig) => Promise<Engine>;
   log?: (line: string) => void;
   /** Cancel (e.g. Ctrl-C): the run stops at the next submit, writes its checkpoint and exits 0. */
   signal?: AbortSignal;
+  /** Where the corpus is (default public/data). */
+  dataDir?: string;
 }
 
 interface RunSetup {
@@ -86,20 +120,16 @@ interface RunSetup {
   phase: PhaseConfig;
   progress: PhaseProgress;
   sampler: WindowSampler;
-  resumed: Checkpoint | null;
+  resumed: TrainCheckpoint | null;
 }
 
-function setup(args: TrainArgs, trainTokens: Uint8Array): RunSetup {
-  const preset = PRESETS[args.preset];
-  if (args.resume) {
-    const ckpt = decodeCheckpoint(new Uint8Array(readFileSync(args.resume)));
-    if (ckpt.sampler.kind !== 'window-sampler') throw new Error(`--resume: ${args.resume} is a ${ckpt.phase.kind} checkpoint, not pretraining`);
-    if (ckpt.meta.preset !== args.preset || ckpt.phase.weightDecay !== args.wd) {
-      throw new Error(`--resume: ${args.resume} is preset ${String(ckpt.meta.preset)} at lambda ${ckpt.phase.weightDecay}; pass the same --preset and --wd`);
-    }
+function setup(args: TrainArgs, resumed: TrainCheckpoint | null, trainTokens: Uint8Array): RunSetup {
+  if (resumed) {
+    const { ckpt } = resumed;
     const sampler = WindowSampler.fromState(trainTokens, ckpt.sampler as WindowSamplerState);
-    return { model: ckpt.model, phase: ckpt.phase, progress: ckpt.progress, sampler, resumed: ckpt };
+    return { model: ckpt.model, phase: ckpt.phase, progress: ckpt.progress, sampler, resumed };
   }
+  const preset = PRESETS[args.preset];
   const model = { ...preset.model, decayGroup: args.decayGroup };
   const overrides = { ...(args.steps ? { steps: args.steps } : {}), ...(args.evalEvery !== undefined ? { evalEvery: args.evalEvery } : {}) };
   const phase = pretrainPhase(preset.train, args.wd, overrides);
@@ -128,73 +158,129 @@ function progressPrinter(log: (line: string) => void, steps: number, minMs = 300
   };
 }
 
+/** Two consecutive spans of one phase as one result: the later span's status and progress, summed time. */
+function addSpan(total: PhaseResult | null, span: PhaseResult, tokensPerStep: number): PhaseResult {
+  if (!total) return span;
+  const [seconds, stepsThisCall] = [total.seconds + span.seconds, total.stepsThisCall + span.stepsThisCall];
+  return {
+    ...span, seconds, stepsThisCall, lastLoss: span.lastLoss ?? total.lastLoss, lastValLoss: span.lastValLoss ?? total.lastValLoss,
+    tokensPerSecond: (stepsThisCall * tokensPerStep) / Math.max(seconds, 1e-9),
+  };
+}
+
+/**
+ * Runs the phase from `run.progress` in spans that end at the checkpoint steps, calling `save` after each
+ * (and after a cancel). A divergence saves nothing: the last checkpoint stays the one before it.
+ */
+async function trainInSpans(engine: Engine, run: RunSetup, hooks: PhaseHooks, points: readonly number[], save: (progress: PhaseProgress) => Promise<void>): Promise<PhaseResult> {
+  let progress = run.progress;
+  let total: PhaseResult | null = null;
+  for (const point of points) {
+    if (point <= progress.step && point < run.phase.steps) continue; // the last span always runs: a result even at the end
+    const span = await runPhase(engine, run.phase, run.sampler, hooks, { from: progress, until: point });
+    total = addSpan(total, span, run.sampler.config.batchSize * run.model.T);
+    progress = span.progress;
+    if (span.status === 'diverged') break;
+    await save(progress);
+    if (span.status === 'cancelled') break;
+  }
+  return total!;
+}
+
+interface Saved {
+  path: string;
+  step: number;
+}
+
+function resumeCommand(args: TrainArgs, saved: Saved, out: string): string {
+  const outFlag = resolve(dirname(saved.path)) === resolve(out) ? '' : ` --out ${out}`;
+  return `npm run train -- --preset ${args.preset} --wd ${args.wd} --resume ${saved.path}${outFlag}`;
+}
+
 /** Trains one run; returns the exit code (0 done or cancelled, 1 error, 2 diverged). */
 export async function main(argv: readonly string[], deps: TrainDeps = {}): Promise<number> {
   const log = deps.log ?? ((line: string) => console.log(line));
-  let args: TrainArgs;
+  let gpu: Gpu | undefined = deps.gpu;
+  let engine: Engine | null = null;
+  let args: TrainArgs | undefined;
+  let saved: Saved | null = null;
   try {
     args = parseTrainArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    log(`${error.message}\n${USAGE}`);
-    return 1;
-  }
-  let gpu: Gpu | undefined = deps.gpu;
-  let engine: WebGpuEngine | null = null;
-  try {
-    const corpus = await loadCorpusFromDisk({ files: ['train', 'validation'] });
+    const resumed = args.resume ? readTrainCheckpoint(args.resume) : null;
+    if (resumed) args = resumeArgs(args, resumed);
+    const out = resolve(args.out);
+    assertOutFree(out, args.resume);
+    const corpus = await loadCorpusFromDisk({ dir: deps.dataDir, files: ['train', 'validation'] });
     const [trainTokens, valTokens] = [corpus.files.train!, corpus.files.validation!];
-    const run = setup(args, trainTokens);
+    const run = setup(args, resumed, trainTokens);
     const { model, phase } = run;
     const { B, T } = { B: run.sampler.config.batchSize, T: model.T };
-    gpu ??= await createNodeGpu('plasticity-lab-train');
-    assertTrainingMemoryFits(model, [{ B, T }], gpu.adapter.limits);
-    engine = await WebGpuEngine.create(gpu, model);
-    if (run.resumed) await restoreCheckpoint(engine, run.resumed);
-    else await engine.writeParams(initParams(engine.table, model, args.seed));
-    const out = resolve(args.out);
+    let adapter = 'CPU engine (float64 reference)';
+    if (deps.createEngine) engine = await deps.createEngine(model);
+    else {
+      gpu ??= await createNodeGpu('plasticity-lab-train');
+      assertTrainingMemoryFits(model, [{ B, T }], gpu.adapter.limits);
+      engine = await WebGpuEngine.create(gpu, model);
+      adapter = describeAdapter(gpu.adapter);
+    }
+    const e = engine;
+    if (resumed) {
+      await restoreCheckpoint(e, resumed.ckpt);
+      saved = { path: args.resume!, step: run.progress.step };
+    } else await e.writeParams(initParams(e.table, model, args.seed));
     mkdirSync(out, { recursive: true });
-    const metricsPath = join(out, 'metrics.jsonl');
+    const metricsPath = join(out, METRICS_FILE);
     const record = (line: object) => appendFileSync(metricsPath, JSON.stringify(line) + '\n');
-    if (!run.resumed) writeFileSync(metricsPath, '');
+    if (!resumed) writeFileSync(metricsPath, '');
+    const meta = { preset: args.preset, seed: args.seed, lambda: phase.weightDecay, valBatches: args.valBatches };
+    const save = async (progress: PhaseProgress) => {
+      const ckpt = await captureCheckpoint(e, { phase, progress, sampler: run.sampler.getState(), meta });
+      await restoreCheckpoint(e, ckpt); // continue from exactly the saved numbers, as src/lab/segments.ts does
+      writeFileAtomic(join(out, CHECKPOINT_FILE), encodeCheckpoint(ckpt));
+      saved = { path: join(out, CHECKPOINT_FILE), step: progress.step };
+    };
+    if (!resumed) await save(run.progress); // resumable from the first step on
 
     const ts = timescale({ ...phase.schedule, steps: phase.steps }, phase.weightDecay);
-    log(`adapter: ${describeAdapter(gpu.adapter)}`);
+    log(`adapter: ${adapter}`);
     log(`${args.preset}: ${paramCount(model).toLocaleString('en-US')} params, B=${B} T=${T}, ${phase.steps} steps` +
-      `${run.resumed ? ` (resuming at ${run.progress.step})` : ''}, lambda ${phase.weightDecay} (${model.decayGroup}), ` +
+      `${resumed ? ` (resuming at ${run.progress.step})` : ''}, lambda ${phase.weightDecay} (${model.decayGroup}), ` +
       `S=${fmt(ts.S, 3)}, exp(-lambda S)=${fmt(ts.shrink, 3)}, tau/T=${fmt(ts.tauOverT, 3)}`);
-    record({ type: 'config', preset: args.preset, seed: args.seed, model, phase, timescale: ts, adapter: gpu.adapter, resumedAt: run.resumed ? run.progress.step : null });
+    record({ type: 'config', preset: args.preset, seed: args.seed, model, phase, timescale: ts, adapter: gpu?.adapter ?? adapter, resumedAt: resumed ? run.progress.step : null });
 
     const printer = progressPrinter(log, phase.steps);
-    const result: PhaseResult = await runPhase(engine, phase, run.sampler, {
+    const hooks: PhaseHooks = {
       validation: fixedWindowBatches(valTokens, B, T, args.valBatches),
       signal: deps.signal,
       onMetrics: (m) => {
         m.losses.forEach((loss, i) => record({ type: 'step', step: m.firstStep + i, loss, lr: m.lrs[i], gradNorm: m.gradNorms[i] }));
         printer.metrics(m);
       },
-      onEval: (e) => {
-        record({ type: 'eval', step: e.step, valLoss: e.valLoss, valBitsPerChar: e.valBitsPerChar });
-        printer.eval(e);
+      onEval: (ev) => {
+        record({ type: 'eval', step: ev.step, valLoss: ev.valLoss, valBitsPerChar: ev.valBitsPerChar });
+        printer.eval(ev);
       },
-    }, { from: run.progress });
+    };
+    const points = checkpointSteps(phase.steps, MEASURE_SIZES[args.preset].points);
+    const result = await trainInSpans(e, run, hooks, points, save);
 
     record({ type: 'result', ...result });
-    writeFileSync(join(out, 'result.json'), JSON.stringify({ preset: args.preset, seed: args.seed, model, phase, timescale: ts, result }, null, 2));
+    writeFileAtomic(join(out, RESULT_FILE), JSON.stringify({ preset: args.preset, seed: args.seed, model, phase, timescale: ts, result }, null, 2));
+    const last: Saved | null = saved;
     if (result.status === 'diverged') {
-      log(`DIVERGED after ${result.stepsDone} steps: ${result.reason}. No checkpoint written; metrics in ${metricsPath}.`);
+      const kept = last ? `; the last checkpoint, from step ${last.step} before it diverged, is ${last.path}` : '';
+      log(`DIVERGED after ${result.stepsDone} steps: ${result.reason}. Metrics in ${metricsPath}${kept}.`);
       return 2;
     }
-    const ckpt = await captureCheckpoint(engine, {
-      phase, progress: result.progress, sampler: run.sampler.getState(), meta: { preset: args.preset, seed: args.seed, lambda: phase.weightDecay },
-    });
-    writeFileSync(join(out, 'checkpoint.bin'), encodeCheckpoint(ckpt));
     const val = result.lastValLoss === null ? 'n/a' : fmt(result.lastValLoss / Math.LN2);
+    const next = result.status === 'cancelled' && last ? `; to continue: ${resumeCommand(args, last, out)}` : '';
     log(`${result.status} at step ${result.stepsDone}/${phase.steps}: train loss ${fmt(result.recentLoss ?? NaN)}, val ${val} bits/char, ` +
-      `${fmt(result.seconds, 1)} s, ${Math.round(result.tokensPerSecond).toLocaleString('en-US')} tok/s. Wrote ${out}`);
+      `${fmt(result.seconds, 1)} s, ${Math.round(result.tokensPerSecond).toLocaleString('en-US')} tok/s. Wrote ${out}${next}`);
     return 0;
   } catch (error) {
-    log(`error: ${error instanceof Error ? error.message : String(error)}`);
+    const last: Saved | null = saved;
+    const hint = last && args ? `\nthe last checkpoint is ${last.path} (step ${last.step}); to continue from it: ${resumeCommand(args, last, resolve(args.out))}` : '';
+    log(errorLine(error, USAGE) + hint);
     return 1;
   } finally {
     engine?.dispose();

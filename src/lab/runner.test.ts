@@ -12,6 +12,8 @@ import { parseResults, resultsToJson, type Results } from './results';
 import { runSweep, type RunnerEvent } from './runner';
 import { comparable, cpuHost, scratchDir, tinySweep } from './runner.testkit';
 import { SweepError, sweepRuns } from './sweep';
+import { batchShapes } from './runnerPlan';
+import { checkTrainingMemory } from '../train/memory';
 
 const sweep = tinySweep();
 const { L, NH } = PRESETS.tiny.model;
@@ -194,6 +196,19 @@ describe('failures', () => {
     const host = await cpuHost(where, undefined, async (config) => Object.assign(createCpuEngine(config), { gpu: { adapter: { limits } } }));
     const big = { ...sweep, pretrain: { ...sweep.pretrain, batch: 64 } };
     await expect(runSweep(host, big, { sweepId: 'big' })).rejects.toThrow(/does not fit this GPU: .*lower pretrain\.batch to \d+ or less/);
+    expect(host.store.sweepId).toBeUndefined();
+  });
+
+  it('when the fine-tuning batch is what does not fit, says to lower finetune.batch (not to choose a smaller preset)', async () => {
+    const limits = { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 18 }; // logits at B=64 need 2^19 bytes
+    const host = await cpuHost(dir(), undefined, async (config) => Object.assign(createCpuEngine(config), { gpu: { adapter: { limits } } }));
+    const big = { ...sweep, finetune: { ...sweep.finetune, batch: 64 }, tasks: [{ name: 'ADD-R' as const, trainSize: 64, testSize: 8 }] };
+    const error = await runSweep(host, big, { sweepId: 'big' }).then(() => null, (e: Error) => e);
+    expect(error?.message).toMatch(/does not fit this GPU: .*\(64x16\).*To run it here, lower finetune\.batch to \d+ or less\.$/);
+    expect(error?.message).not.toMatch(/pretrain\.batch|smaller preset/);
+    const cap = Number(/finetune\.batch to (\d+)/.exec(error!.message)![1]);
+    expect(checkTrainingMemory(PRESETS.tiny.model, batchShapes({ ...big, finetune: { ...big.finetune, batch: cap } }), limits).fits).toBe(true);
+    expect(checkTrainingMemory(PRESETS.tiny.model, batchShapes({ ...big, finetune: { ...big.finetune, batch: cap + 1 } }), limits).fits).toBe(false);
     expect(host.store.sweepId).toBeUndefined();
   });
 

@@ -15,7 +15,7 @@
 import type { Engine } from '../engine/types';
 import { initParams } from '../model/init';
 import type { PhaseControl } from '../train/control';
-import { checkTrainingMemory, type MemoryLimits } from '../train/memory';
+import { checkTrainingMemory, maxFittingBatchOf, type MemoryLimits } from '../train/memory';
 import { finetuneTask } from './finetune';
 import { measureBase, validationBitsPerChar } from './measureBase';
 import { loadBase, pretrainRun } from './pretrain';
@@ -53,14 +53,18 @@ function deviceLimits(engine: Engine): MemoryLimits | undefined {
   return (engine as { gpu?: { adapter?: { limits?: MemoryLimits } } }).gpu?.adapter?.limits;
 }
 
-/** Refuses a sweep whose batches do not fit the device, saying what to change. */
+/** Refuses a sweep whose batches do not fit the device, saying what to change: the batch fields over the
+ *  largest batch that fits (batchShapes: [0] pretraining, [1] fine-tuning; the evaluation rows are the preset's). */
 function checkMemory(engine: Engine, sweep: SweepDefinition): void {
   const limits = deviceLimits(engine);
   if (!limits) return;
-  const check = checkTrainingMemory(runModel(sweep), batchShapes(sweep), limits);
+  const [model, shapes] = [runModel(sweep), batchShapes(sweep)];
+  const check = checkTrainingMemory(model, shapes, limits);
   if (check.fits) return;
-  const fix = check.maxFittingBatch > 0 ? `lower pretrain.batch to ${check.maxFittingBatch} or less` : 'choose a smaller preset';
-  throw new SweepError(`sweep "${sweep.name}" does not fit this GPU: ${check.problems.join('; ')}. To run it here, ${fix} (finetune.batch counts too).`);
+  const cap = maxFittingBatchOf(model, shapes, limits, [0, 1]);
+  const over = ([['pretrain.batch', sweep.pretrain.batch], ['finetune.batch', sweep.finetune.batch]] as const).filter(([, B]) => B > cap);
+  const fix = cap > 0 && over.length ? `lower ${over.map(([field]) => `${field} to ${cap} or less`).join(' and ')}` : 'choose a smaller preset';
+  throw new SweepError(`sweep "${sweep.name}" does not fit this GPU: ${check.problems.join('; ')}. To run it here, ${fix}.`);
 }
 
 export async function runSweep(host: RunnerHost, sweep: SweepDefinition, options: SweepOptions): Promise<Results> {

@@ -142,7 +142,7 @@ describe('lab slice', () => {
     await store.getState().deleteSaved('old', persist);
     s = store.getState();
     expect([s.results, s.sweepId, s.storedSweeps.map((x) => x.sweepId)]).toEqual([undefined, undefined, ['new']]);
-    const corrupt = { ...persist, loadAll: async () => ({ sweeps: [], problems: [{ sweepId: 'x', message: 'stored sweep x is corrupt and was skipped (header.kind: ...)' }] }) };
+    const corrupt = { ...persist, loadAll: async () => ({ sweeps: [], problems: [{ sweepId: 'x', message: 'stored sweep x is corrupt (header.kind: ...)' }] }) };
     await store.getState().restoreSaved(corrupt);
     expect(store.getState().notice).toEqual({ kind: 'warning', message: expect.stringMatching(/could not be read.*stored sweep x is corrupt/) });
     expect(store.getState().storageProblems.map((p) => p.sweepId)).toEqual(['x']);

@@ -48,7 +48,7 @@ export const createLabStorageSlice: StateCreator<LabSlice, [], [], LabStorageSli
         get().loadResults(newest.results, newest.sweepId);
         if (sweepFromLink) set({ sweep }); // the link's settings stay in the editor beside the stored results
       }
-      if (problems.length) set({ notice: { kind: 'warning', message: `Some stored results could not be read and were skipped: ${problems.map((p) => p.message).join('; ')}` } });
+      if (problems.length) set({ notice: { kind: 'warning', message: `Some stored results could not be read and were skipped (delete them under "Saved in this browser", or re-import their results): ${problems.map((p) => p.message).join('; ')}` } });
     } catch (error) {
       set({ storageStatus: 'unavailable', notice: { kind: 'error', message: messageOf(error) } });
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { activationFloats } from '../engine/activations';
 import { PRESETS } from '../model/config';
 import { paramTable } from '../model/params';
-import { assertTrainingMemoryFits, checkTrainingMemory, estimateTrainingMemory, MemoryFitError } from './memory';
+import { assertTrainingMemoryFits, checkTrainingMemory, estimateTrainingMemory, maxFittingBatchOf, MemoryFitError } from './memory';
 
 const lab = PRESETS.lab;
 const labShape = { B: lab.train.B, T: lab.model.T };
@@ -48,5 +48,17 @@ describe('training memory estimate', () => {
     const tooSmall = { ...roomy, budgetBytes: e.parameters };
     expect(() => assertTrainingMemoryFits(lab.model, [labShape], tooSmall)).toThrow(MemoryFitError);
     expect(() => assertTrainingMemoryFits(lab.model, [labShape], tooSmall)).toThrow(/No training batch size fits/);
+  });
+
+  it('finds the largest batch that fits when another batch shape (fine-tuning) is the one over', () => {
+    const small = { maxBufferSize: 256 * MiB, maxStorageBufferBindingSize: 2 * MiB };
+    const shapes = [{ B: 4, T: 128 }, { B: 64, T: 128 }]; // pretraining fits, fine-tuning does not
+    expect(checkTrainingMemory(lab.model, shapes, small).maxFittingBatch).toBe(0); // lowering the training batch alone cannot help
+    const cap = maxFittingBatchOf(lab.model, shapes, small, [0, 1]);
+    expect(cap).toBeGreaterThanOrEqual(4);
+    expect(cap).toBeLessThan(64);
+    expect(checkTrainingMemory(lab.model, [shapes[0], { B: cap, T: 128 }], small).fits).toBe(true);
+    expect(checkTrainingMemory(lab.model, [shapes[0], { B: cap + 1, T: 128 }], small).fits).toBe(false);
+    expect(maxFittingBatchOf(lab.model, shapes, roomy, [0, 1])).toBe(64); // shapes that fit: the largest of them
   });
 });

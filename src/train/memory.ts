@@ -151,21 +151,27 @@ function problemsOf(e: MemoryEstimate, limits: MemoryLimits): string[] {
   return problems;
 }
 
+/**
+ * The largest batch b such that the shapes at `adjustable` (indices into `shapes`) capped at B <= b fit, the
+ * other shapes kept; 0 if none does. For shapes that already fit: the largest of their B.
+ */
+export function maxFittingBatchOf(cfg: ModelConfig, shapes: readonly BatchShape[], limits: MemoryLimits, adjustable: readonly number[]): number {
+  const fitsAt = (b: number) => problemsOf(estimateTrainingMemory(cfg, shapes.map((s, i) => (adjustable.includes(i) ? { ...s, B: Math.min(s.B, b) } : s))), limits).length === 0;
+  let [lo, hi] = [0, Math.max(...adjustable.map((i) => shapes[i].B))];
+  if (fitsAt(hi)) return hi;
+  while (hi - lo > 1) { // invariant: lo = 0 or fitsAt(lo); !fitsAt(hi)
+    const mid = Math.floor((lo + hi) / 2);
+    if (fitsAt(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Checks a run's estimate against device limits; shapes[0] is the training batch. */
 export function checkTrainingMemory(cfg: ModelConfig, shapes: readonly BatchShape[], limits: MemoryLimits): MemoryCheck {
   const estimate = estimateTrainingMemory(cfg, shapes);
   const problems = problemsOf(estimate, limits);
-  const fitsAt = (B: number) => problemsOf(estimateTrainingMemory(cfg, [{ ...shapes[0], B }, ...shapes.slice(1)]), limits).length === 0;
-  let maxFittingBatch = shapes[0].B;
-  if (problems.length) {
-    let [lo, hi] = [0, shapes[0].B]; // invariant: lo = 0 or fitsAt(lo); !fitsAt(hi)
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (fitsAt(mid)) lo = mid;
-      else hi = mid;
-    }
-    maxFittingBatch = lo;
-  }
+  const maxFittingBatch = problems.length ? maxFittingBatchOf(cfg, shapes, limits, [0]) : shapes[0].B;
   return { fits: problems.length === 0, estimate, problems, maxFittingBatch };
 }
 

@@ -102,10 +102,10 @@ export function validatePhaseConfig(c: PhaseConfig): void {
   };
   const isCount = (n: number) => Number.isInteger(n) && n >= 0;
   if (!isCount(c.steps) || c.steps === 0) fail(`steps ${c.steps} must be a positive integer`);
-  if (!(c.schedule.peakLr > 0)) fail(`peakLr ${c.schedule.peakLr} must be positive`);
+  if (!(Number.isFinite(c.schedule.peakLr) && c.schedule.peakLr > 0)) fail(`peakLr ${c.schedule.peakLr} must be a finite number > 0`);
   if (!(c.schedule.warmupFrac >= 0 && c.schedule.warmupFrac <= 1)) fail(`warmupFrac ${c.schedule.warmupFrac} must be in [0, 1]`);
   if (!(c.schedule.minLrFrac >= 0 && c.schedule.minLrFrac <= 1)) fail(`minLrFrac ${c.schedule.minLrFrac} must be in [0, 1]`);
-  if (!(c.weightDecay >= 0)) fail(`weightDecay ${c.weightDecay} must be >= 0`);
+  if (!(Number.isFinite(c.weightDecay) && c.weightDecay >= 0)) fail(`weightDecay ${c.weightDecay} must be a finite number >= 0`);
   if (!isCount(c.evalEvery)) fail(`evalEvery ${c.evalEvery} must be a non-negative integer`);
   if (!isCount(c.submitSteps) || c.submitSteps === 0) fail(`submitSteps ${c.submitSteps} must be a positive integer`);
   if (!(c.divergence.lossFactor > 1)) fail(`divergence.lossFactor ${c.divergence.lossFactor} must exceed 1`);

@@ -99,6 +99,21 @@ describe('file result store', () => {
     await expect(openFileStore(dir)).rejects.toThrow(/store\.json is corrupt/);
   });
 
+  it('refuses to load a sweep with a run that fails the schema, naming the file and the field, rather than drop the run from the next write', async () => {
+    const dir = freshDir();
+    await (await openFileStore(dir)).saveSweep('s', full);
+    const json = JSON.parse(readFileSync(join(dir, RESULTS_FILE), 'utf8'));
+    json.runs[1].status = 'exploded';
+    writeFileSync(join(dir, RESULTS_FILE), JSON.stringify(json));
+    const store = await openFileStore(dir);
+    const message = new RegExp(`^${join(dir, RESULTS_FILE)}: stored run ${full.runs[1].id} of sweep s is corrupt \\(run\\.status: .*\\)\\. Nothing was changed`);
+    await expect(store.loadSweep('s')).rejects.toThrow(StoredRecordError);
+    await expect(store.loadSweep('s')).rejects.toThrow(message);
+    await expect(store.saveRun('s', { ...full.runs[0], status: 'failed', error: 'boom' })).rejects.toThrow(message); // saving builds on loadSweep
+    await expect(store.saveControl('s', full.controls[0])).rejects.toThrow(message);
+    expect(JSON.parse(readFileSync(join(dir, RESULTS_FILE), 'utf8'))).toEqual(json); // the bad run and every other are still there
+  });
+
   it('deleteSweep empties the directory for another sweep', async () => {
     const dir = freshDir();
     const store = await openFileStore(dir);

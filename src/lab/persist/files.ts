@@ -4,8 +4,9 @@
 //   checkpoints/<run>.<phase>.bin   checkpoint bytes (src/train/checkpoint.ts format)
 // Writes are validated before anything is written (records.ts, as IndexedDB does) and replace files through a
 // temporary file and a rename, so a crash never leaves half a file. Reads are validated the same way
-// (assembleSweeps); a corrupt record is reported by name. One process writes a directory at a time (shards
-// of a job array each get their own directory; sweep-merge combines them).
+// (assembleSweeps); a corrupt record is reported by name, and loadSweep (what resuming and saving build on)
+// refuses a sweep that has one rather than drop it from the next write. One process writes a directory at a
+// time (shards of a job array each get their own directory; sweep-merge combines them).
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -162,11 +163,18 @@ export class FileResultStore implements ResultStore {
     await this.writeIndex();
   }
 
+  /** The sweep, whole: a record that fails the schema is refused rather than skipped, because what is
+   *  loaded here is written back (resume, saveRun) and a skipped record would be lost. */
   async loadSweep(sweepId: string): Promise<StoredSweep> {
     const { sweeps, problems } = await this.loadAll();
+    if (problems.length) {
+      const file = join(this.dir, RESULTS_FILE);
+      const what = problems.map((p) => p.message).join('; ');
+      throw new StoredRecordError(`${what.includes(file) ? '' : `${file}: `}${what}. Nothing was changed: repair that record, or start over in another directory`);
+    }
     const found = sweeps.find((s) => s.sweepId === sweepId);
     if (found) return found;
-    throw new StoredRecordError(problems[0]?.message ?? `${this.dir} holds no sweep ${sweepId}`);
+    throw new StoredRecordError(`${this.dir} holds no sweep ${sweepId}`);
   }
 
   async listSweeps(): Promise<SweepListing[]> {

@@ -137,7 +137,7 @@ describe('IndexedDB result store', () => {
     expect(sweeps[0].results.runs).toHaveLength(14);
     expect(sweeps[0].finished).toBe(false); // the unreadable run must be run again
     expect(problems).toHaveLength(2);
-    expect(problems.find((p) => p.sweepId === 'good')?.message).toMatch(new RegExp(`stored run ${badRun.id} of sweep good is corrupt and was skipped \\(run\\.lambda`));
+    expect(problems.find((p) => p.sweepId === 'good')?.message).toMatch(new RegExp(`stored run ${badRun.id} of sweep good is corrupt \\(run\\.lambda`));
     expect(problems.find((p) => p.sweepId === 'bad-header')?.message).toMatch(/stored sweep bad-header is corrupt.*header\.kind/);
     await expect(again.loadCheckpoint('good', 'wd0-s0', 'base')).rejects.toBeInstanceOf(StoredRecordError);
     await expect(again.loadCheckpoint('good', 'wd0-s0', 'base')).rejects.toThrow(/base checkpoint of run wd0-s0 \(sweep good\) is corrupt \(bytes/);

@@ -89,7 +89,7 @@ export function assembleSweeps(rawSweeps: readonly unknown[], rawRuns: readonly 
     const parsed = RunRecordSchema.safeParse(raw);
     if (!parsed.success) {
       const sweepId = keyOf(raw, 'sweepId');
-      problems.push({ sweepId, message: `stored run ${keyOf(raw, 'runId')} of sweep ${sweepId} is corrupt and was skipped (${describeIssues(parsed.error)})` });
+      problems.push({ sweepId, message: `stored run ${keyOf(raw, 'runId')} of sweep ${sweepId} is corrupt (${describeIssues(parsed.error)})` });
       continue;
     }
     const list = runsBySweep.get(parsed.data.sweepId) ?? [];
@@ -106,7 +106,7 @@ export function assembleSweeps(rawSweeps: readonly unknown[], rawRuns: readonly 
     const parsed = SweepRecordSchema.safeParse(raw);
     if (!parsed.success) {
       const sweepId = keyOf(raw, 'sweepId');
-      const message = `stored sweep ${sweepId} is corrupt and was skipped (${describeIssues(parsed.error)}); delete it or re-import its results`;
+      const message = `stored sweep ${sweepId} is corrupt (${describeIssues(parsed.error)})`;
       problems.push({ sweepId, message });
       continue;
     }

@@ -1,0 +1,184 @@
+// The train CLI on the CPU engine (the WebGPU run is in src/train/gpu.test.ts): a finished run is never
+// overwritten, a run that crashes resumes from its last periodic checkpoint and ends where an uninterrupted
+// run ends, --resume takes the checkpoint's settings and refuses flags that contradict them, Ctrl-C and a
+// divergence leave a checkpoint to continue from, and bad presets and non-finite numbers are refused. Tiny
+// preset, 8 steps (checkpoints at 0, 4 and 8).
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCpuEngine } from '../engine/cpu';
+import type { Engine } from '../engine/types';
+import { scratchDir } from '../lab/runner.testkit';
+import { PRESETS, type ModelConfig } from '../model/config';
+import { decodeCheckpoint, encodeCheckpoint } from '../train/checkpoint';
+import { pretrainPhase } from '../train/phase';
+import { main, parseTrainArgs } from './train';
+import { writeFileAtomic } from './trainFiles';
+
+const root = scratchDir('plasticity-train-cli-');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const cpu = async (config: ModelConfig): Promise<Engine> => createCpuEngine(config);
+
+/** A CPU engine whose `failAt`-th optimizer step fails, as a lost GPU device would. */
+const failingAt = (failAt: number) => async (config: ModelConfig): Promise<Engine> => {
+  const engine = createCpuEngine(config);
+  const step = engine.step.bind(engine);
+  let steps = 0;
+  engine.step = (hp) => (++steps === failAt ? Promise.reject(new Error('GPU device lost')) : step(hp));
+  return engine;
+};
+
+async function train(argv: string[], createEngine = cpu): Promise<{ code: number; out: string; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await main(argv, { createEngine, log: (l) => lines.push(l) });
+  return { code, out: lines.join('\n'), lines };
+}
+
+const run = (out: string, ...more: string[]) => ['--preset', 'tiny', '--wd', '0.1', '--steps', '8', '--eval-every', '2', '--val-batches', '1', '--out', out, ...more];
+
+/** Every file of a directory with its bytes. */
+const snapshot = (dir: string) => Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
+const metrics = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('npm run train: arguments', () => {
+  it('refuses a preset that is only an Object property, and a non-finite or missing lambda', () => {
+    for (const preset of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(() => parseTrainArgs(['--preset', preset, '--wd', '0.1'])).toThrow(/--preset must be one of tiny, lab, tpp20, overtrained/);
+    }
+    for (const wd of ['Infinity', '1e999', '-1', '', ' ', 'abc']) {
+      expect(() => parseTrainArgs(['--preset', 'tiny', '--wd', wd])).toThrow(`--wd (the weight decay lambda) must be a finite number >= 0, got "${wd}"`);
+    }
+    expect(parseTrainArgs(['--preset', 'tiny', '--wd', '1e-3']).wd).toBe(0.001);
+  });
+
+  it('a phase config refuses a non-finite decay or peak learning rate', () => {
+    const train = PRESETS.tiny.train;
+    expect(() => pretrainPhase(train, Infinity)).toThrow('PhaseConfig (pretrain): weightDecay Infinity must be a finite number >= 0');
+    expect(() => pretrainPhase(train, 0.1, { schedule: { peakLr: Infinity, warmupFrac: 0.1, minLrFrac: 0.1 } })).toThrow(/peakLr Infinity must be a finite number > 0/);
+    expect(() => pretrainPhase(train, 0.1, { schedule: { peakLr: NaN, warmupFrac: 0.1, minLrFrac: 0.1 } })).toThrow(/peakLr NaN/);
+  });
+});
+
+describe('npm run train: its --out directory', () => {
+  const done = join(root, 'done');
+
+  it('refuses to run again into a finished run, naming --resume and --out, and leaves every file as it was', async () => {
+    const first = await train(run(done));
+    expect(first.code, first.out).toBe(0);
+    expect(first.lines.at(-1)).toMatch(/^completed at step 8\/8/);
+    const before = snapshot(done);
+    expect(Object.keys(before).sort()).toEqual(['checkpoint.bin', 'metrics.jsonl', 'result.json']); // no temporary file left
+    const again = await train(run(done));
+    expect(again.code).toBe(1);
+    expect(again.out).toContain(`error: --out ${done} already holds a run (checkpoint.bin, result.json, metrics.jsonl); nothing was changed. ` +
+      `To continue that run, add --resume ${join(done, 'checkpoint.bin')}; to train a new run, choose another --out (or delete that directory).`);
+    expect(snapshot(done)).toEqual(before);
+  });
+
+  it('refuses a directory holding only metrics (no --resume to offer), and accepts one with an empty metrics file', async () => {
+    const partial = join(root, 'partial');
+    mkdirSync(partial);
+    writeFileSync(join(partial, 'metrics.jsonl'), '{"type":"config"}\n');
+    const refused = await train(run(partial));
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/already holds a run \(metrics\.jsonl\); nothing was changed\. To train a new run, choose another --out/);
+    expect(readFileSync(join(partial, 'metrics.jsonl'), 'utf8')).toBe('{"type":"config"}\n');
+    writeFileSync(join(partial, 'metrics.jsonl'), '');
+    expect((await train(run(partial))).code).toBe(0);
+  });
+
+  it('replaces a file whole or not at all: a failed write keeps the old file', () => {
+    const path = join(root, 'atomic.bin');
+    writeFileAtomic(path, 'old');
+    mkdirSync(`${path}.tmp-${process.pid}`); // the temporary file cannot be written
+    expect(() => writeFileAtomic(path, 'new')).toThrow(/could not write .*atomic\.bin/);
+    expect(readFileSync(path, 'utf8')).toBe('old');
+  });
+});
+
+describe('npm run train: periodic checkpoints and --resume', () => {
+  const straight = join(root, 'straight');
+  const crashed = join(root, 'crashed');
+
+  it('a run that fails at step 6 says where its last checkpoint (step 4) is; resuming it ends where an uninterrupted run ends', async () => {
+    expect((await train(run(straight, '--seed', '3'))).code).toBe(0);
+
+    const failed = await train(run(crashed, '--seed', '3'), failingAt(6));
+    expect(failed.code).toBe(1);
+    const checkpoint = join(crashed, 'checkpoint.bin');
+    const command = `npm run train -- --preset tiny --wd 0.1 --resume ${checkpoint}`;
+    expect(failed.out).toContain(`error: GPU device lost\nthe last checkpoint is ${checkpoint} (step 4); to continue from it: ${command}`);
+    expect(decodeCheckpoint(new Uint8Array(readFileSync(checkpoint)))).toMatchObject({ progress: { step: 4 }, sampler: { step: 4 }, meta: { preset: 'tiny', seed: 3 } });
+    expect(existsSync(join(crashed, 'result.json'))).toBe(false);
+
+    const resumed = await train(command.split(' ').slice(4)); // the printed command, as given: no --seed, --steps, --out
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(resumed.out).toMatch(/8 steps \(resuming at 4\)/);
+    expect(resumed.lines.at(-1)).toMatch(new RegExp(`^completed at step 8/8: .* Wrote ${crashed}$`));
+    const result = JSON.parse(readFileSync(join(crashed, 'result.json'), 'utf8'));
+    expect(result).toMatchObject({ preset: 'tiny', seed: 3, phase: { steps: 8, evalEvery: 2 }, result: { status: 'completed', stepsDone: 8, stepsThisCall: 4 } });
+    const config = metrics(crashed).filter((r) => r.type === 'config');
+    expect(config.map((c) => [c.seed, c.resumedAt])).toEqual([[3, null], [3, 4]]);
+    expect(metrics(crashed).filter((r) => r.type === 'step').map((r) => r.step).slice(-4)).toEqual([5, 6, 7, 8]);
+    // parameters, moments, sampler and progress: the same numbers as the run that never stopped (the header's
+    // key order may differ: a resumed run's phase config was read back through the checkpoint's schema)
+    const ckptOf = (dir: string) => decodeCheckpoint(new Uint8Array(readFileSync(join(dir, 'checkpoint.bin'))));
+    expect(ckptOf(crashed)).toEqual(ckptOf(straight));
+  });
+
+  it('--resume refuses flags that contradict the checkpoint, all of them named, and changes nothing', async () => {
+    const before = snapshot(straight);
+    const resume = join(straight, 'checkpoint.bin');
+    const conflicting = await train(['--preset', 'tiny', '--wd', '0.1', '--resume', resume, '--seed', '1', '--steps', '20', '--decay-group', 'matrices']);
+    expect(conflicting.code).toBe(1);
+    expect(conflicting.out).toContain(`error: --resume ${resume} was trained with --seed 3, --steps 8, --decay-group all, not --seed 1, --steps 20, --decay-group matrices: ` +
+      'a resumed run keeps its checkpoint\'s settings. Give the same values (or leave those flags out), or start a new run with another --out.');
+    expect(conflicting.out).toMatch(/usage: npm run train/);
+    const otherLambda = await train(['--preset', 'tiny', '--wd', '0.3', '--resume', resume, '--eval-every', '5', '--val-batches', '2']);
+    expect(otherLambda.out).toContain('was trained with --wd 0.1, --eval-every 2, --val-batches 1, not --wd 0.3, --eval-every 5, --val-batches 2');
+    expect((await train(['--preset', 'lab', '--wd', '0.1', '--resume', resume])).out).toContain('was trained with --preset tiny, not --preset lab');
+    expect(snapshot(straight)).toEqual(before);
+  });
+
+  it('--resume into another directory refuses one that holds a run, and refuses a checkpoint train did not write', async () => {
+    const resume = join(straight, 'checkpoint.bin');
+    const other = join(root, 'other');
+    cpSync(straight, other, { recursive: true });
+    const before = snapshot(other);
+    const refused = await train(['--preset', 'tiny', '--wd', '0.1', '--resume', join(crashed, 'checkpoint.bin'), '--out', other]);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain(`--out ${other} already holds a run (checkpoint.bin, result.json, metrics.jsonl); nothing was changed. Drop --out to continue the run in ${crashed}`);
+    expect(snapshot(other)).toEqual(before);
+
+    const ckpt = decodeCheckpoint(new Uint8Array(readFileSync(resume)));
+    const foreign = join(root, 'foreign.bin');
+    writeFileSync(foreign, encodeCheckpoint({ ...ckpt, meta: { lambda: 0.1, seed: 3 } })); // a sweep's checkpoint has no preset
+    const notOurs = await train(['--preset', 'tiny', '--wd', '0.1', '--resume', foreign]);
+    expect(notOurs.out).toMatch(/error: --resume .*foreign\.bin is not a checkpoint of npm run train \(meta\.preset: /);
+    expect((await train(['--preset', 'tiny', '--wd', '0.1', '--resume', join(root, 'missing.bin')])).out).toMatch(/--resume .*missing\.bin: cannot read it \(ENOENT\)/);
+  });
+
+  it('Ctrl-C stops at a submit, writes the checkpoint there and says how to continue', async () => {
+    const out = join(root, 'cancelled');
+    const abort = new AbortController();
+    const lines: string[] = [];
+    const code = await main(run(out), { createEngine: cpu, signal: abort.signal, log: (l) => (lines.push(l), l.startsWith('step ') && abort.abort()) });
+    expect(code).toBe(0);
+    const checkpoint = join(out, 'checkpoint.bin');
+    const [, step] = /^cancelled at step (\d+)\/8: .*; to continue: npm run train -- --preset tiny --wd 0.1 --resume (.*)$/.exec(lines.at(-1)!) ?? [];
+    expect(lines.at(-1)).toMatch(new RegExp(`--resume ${checkpoint}$`));
+    expect(Number(step)).toBeLessThan(8);
+    expect(decodeCheckpoint(new Uint8Array(readFileSync(checkpoint))).progress.step).toBe(Number(step));
+  });
+
+  it('a diverged run exits 2 and keeps its last checkpoint from before the divergence', async () => {
+    const out = join(root, 'diverged');
+    const diverged = await train(['--preset', 'tiny', '--wd', '1e9', '--steps', '8', '--val-batches', '1', '--out', out]);
+    expect(diverged.code).toBe(2);
+    const [, after, before] = /^DIVERGED after (\d+) steps: .*; the last checkpoint, from step (\d+) before it diverged, is (.*)\.$/.exec(diverged.lines.at(-1)!) ?? [];
+    expect(Number(before)).toBeLessThan(Number(after));
+    expect(diverged.lines.at(-1)).toContain(`is ${join(out, 'checkpoint.bin')}.`);
+    expect(decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.bin')))).progress.step).toBe(Number(before));
+  });
+});
