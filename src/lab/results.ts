@@ -81,7 +81,8 @@ export const RunResultSchema = z.object({
       tokensPerSecond: num,
       loss: SeriesSchema, // training loss by step
       valBitsPerChar: SeriesSchema, // validation bits/char by step
-      weightNorms: z.object({ step: z.array(num), layers: z.array(z.array(num)) }), // layers[l][k] at step[k]
+      // layers[i][k] at step[k]; rows: [0] embeddings, [1..L] each block, [L+1] final norm and head
+      weightNorms: z.object({ step: z.array(num), layers: z.array(z.array(num)) }),
     })
     .nullable(),
   base: BaseSchema.nullable(),

@@ -34,7 +34,7 @@ export function baseTable(results: Results): string {
   const S = results.runs[0]?.timescale.S ?? NaN;
   const columns: [string, Value, number][] = [
     ['val bits/char', (r) => r.base?.valBitsPerChar, 3],
-    ['train - val gap', (r) => r.base?.trainValGap, 3],
+    ['val - train gap', (r) => r.base?.trainValGap, 3],
     ['perturbation increase', (r) => r.base?.perturbation?.bitsPerCharIncrease, 4],
     ['zero-shot DOMAIN bits/char', (r) => r.base?.domainBitsPerChar, 3],
     ['W_QK pseudo-rank 1e-2', headRanks('qk', 'pseudoRank2'), 1],

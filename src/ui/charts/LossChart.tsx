@@ -105,7 +105,7 @@ export const WeightNormChart = memo(function WeightNormChart({ views }: WeightNo
       views={views}
       testId="chart-weight-norms"
       title="Weight norms over training"
-      subtitle="L2 norm of each layer's weights during pretraining (all layers: root sum of squares); larger λ holds them down."
+      subtitle="L2 norm of the embeddings, each layer's weights and the head during pretraining (all parameters: root sum of squares); larger λ holds them down."
       emptyText="No weight norms yet: they are recorded during pretraining (press Train or Sweep)."
       height={260}
     />

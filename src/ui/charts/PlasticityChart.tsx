@@ -40,16 +40,16 @@ function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
       testId="chart-plasticity"
       className="chart-wide"
       title="Plasticity: fine-tuned score against pretraining weight decay"
-      subtitle="Solid: task score after fine-tuning (mean across seeds, band = 95% CI, circles = seeds). Dashed grey: the base model's validation bits/char (right axis, lower is better)."
+      subtitle={`Solid: ${show === 'gain' ? "the gain from fine-tuning over the base model's own score" : 'task score after fine-tuning'} (mean across seeds, band = 95% CI, circles = seeds). Dashed grey: the base model's validation bits/char (right axis, lower is better).`}
       points={points}
       empty={views.length ? undefined : 'No fine-tuning results yet: press Sweep to pretrain every λ in the grid and fine-tune each model on the chosen tasks (Train runs a single λ).'}
       toolbar={toolbar}
       lambdas={lambdas}
       legend={[
-        { label: 'after fine-tuning (mean, 95% CI)', color: SCORE, shape: 'line' },
+        { label: show === 'gain' ? 'gain over base (mean, 95% CI)' : 'after fine-tuning (mean, 95% CI)', color: SCORE, shape: 'line' },
         { label: 'seeds', color: INK.baseline, shape: 'hollow' },
         { label: 'base val bits/char (right axis)', color: INK.baseline, shape: 'line', dashed: true },
-        { label: 'best λ after fine-tuning', color: BEST, shape: 'line' },
+        { label: show === 'gain' ? 'λ with the largest gain' : 'best λ after fine-tuning', color: BEST, shape: 'line' },
       ]}
       footer={lambdas.length === 1 ? 'One λ so far: the trade-off needs the sweep (several λ, several seeds).' : undefined}
     >
@@ -64,13 +64,15 @@ function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
 
 export const PlasticityChart = memo(PlasticityChartImpl);
 
-/** One line that states the trade-off: where the fine-tuned optimum sits relative to the base optimum. */
-export function verdict(v: Pick<PlasticityView, 'bestFinetuned' | 'bestBase'>): string {
-  if (v.bestFinetuned === null) return 'No fine-tuned score yet';
-  const ft = `Best λ after fine-tuning: ${formatLambda(v.bestFinetuned)}`;
-  if (v.bestBase === null) return ft;
-  const cmp = v.bestFinetuned > v.bestBase ? 'larger than' : v.bestFinetuned === v.bestBase ? 'same as' : 'smaller than';
-  return `${ft}, ${cmp} the base optimum (${formatLambda(v.bestBase)})`;
+/** One line that states the trade-off: where the fine-tuned optimum (or the largest gain) sits relative to
+ *  the base optimum. */
+export function verdict(v: Pick<PlasticityView, 'bestFinetuned' | 'bestBase' | 'bestGain'>, show: Show = 'ft'): string {
+  const best = show === 'gain' ? v.bestGain : v.bestFinetuned;
+  if (best === null) return 'No fine-tuned score yet';
+  const what = `${show === 'gain' ? 'Largest gain over base' : 'Best λ after fine-tuning'}: ${formatLambda(best)}`;
+  if (v.bestBase === null) return what;
+  const cmp = best > v.bestBase ? 'larger than' : best === v.bestBase ? 'same as' : 'smaller than';
+  return `${what}, ${cmp} the base optimum (${formatLambda(v.bestBase)})`;
 }
 
 /** Percentages live in [0, 100] (gains in [-100, 100]): a 95% band from 3 seeds can reach past them, and the
@@ -88,7 +90,9 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
   const label = gain ? view.gainLabel : view.yLabel;
   const title = `${view.task} · ${label}`;
   const n = Math.max(0, ...view.rows.map((r) => r.n));
-  const same = view.bestBase !== null && view.bestBase === view.bestFinetuned;
+  const best = gain ? view.bestGain : view.bestFinetuned;
+  const same = view.bestBase !== null && view.bestBase === best;
+  const bestText = same ? `best base & ${gain ? 'largest gain' : 'fine-tuned'}` : gain ? 'largest gain' : 'best fine-tuned';
   return (
     <div className="plasticity-panel" data-testid={`plasticity-${view.task}`} data-points={view.points} data-metric={view.metric} data-show={show}>
       <h4 data-export-text={title}>{title}</h4>
@@ -103,12 +107,12 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
         <Scatter yAxisId="score" data={seeds} dataKey="y" shape={seedDot} isAnimationActive={false} legendType="none" />
         {gain ? <ReferenceLine yAxisId="score" y={0} stroke={INK.axis} strokeWidth={1} /> : null}
         {view.bestBase !== null && !same ? <ReferenceLine yAxisId="score" x={axis.x(view.bestBase)} stroke={INK.baseline} strokeDasharray="2 3" label={{ value: 'best base', position: 'insideBottomLeft', fontSize: 10, fill: INK.baseline }} /> : null}
-        {view.bestFinetuned !== null ? <ReferenceLine yAxisId="score" x={axis.x(view.bestFinetuned)} stroke={BEST} strokeOpacity={0.7} label={{ value: same ? 'best base & fine-tuned' : 'best fine-tuned', position: 'insideTopRight', fontSize: 10, fill: BEST }} /> : null}
+        {best !== null ? <ReferenceLine yAxisId="score" x={axis.x(best)} stroke={BEST} strokeOpacity={0.7} label={{ value: bestText, position: 'insideTopRight', fontSize: 10, fill: BEST }} /> : null}
         <Line yAxisId="score" dataKey={gain ? 'gain' : 'ft'} stroke={SCORE} strokeWidth={2} dot={SCORE_DOT} activeDot={{ r: 6 }} isAnimationActive={false} connectNulls />
         <Tooltip content={(p) => <PlasticityTip {...p} view={view} />} isAnimationActive={false} />
       </ComposedChart>
-      <p className="panel-note" data-export-text={verdict(view)}>
-        {verdict(view)}
+      <p className="panel-note" data-export-text={verdict(view, show)}>
+        {verdict(view, show)}
         {view.excluded ? ` · ${view.excluded} diverged or failed fine-tune${view.excluded === 1 ? '' : 's'} left out` : ''}
         {n ? ` · ${n} seed${n === 1 ? '' : 's'}` : ''}
       </p>

@@ -24,7 +24,7 @@ function ScalarChartImpl({ views, axis }: ScalarChartProps) {
   return (
     <ChartFrame
       testId="chart-gap"
-      title={view ? `${view.label} by λ` : 'Train − val gap by λ'}
+      title={view ? `${view.label} by λ` : 'Val − train gap by λ'}
       subtitle={view?.note}
       points={view?.points ?? 0}
       empty={view ? undefined : 'No base measurements yet: the train-val gap is measured on each pretrained model (press Train or Sweep).'}

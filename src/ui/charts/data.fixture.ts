@@ -56,7 +56,7 @@ export function fixtureRun(lambda: number, seed: number, sweep: SweepDefinition,
       tokensPerSecond: 27_000 + 1000 * noise(),
       loss: curve(200, 4.8, baseBpc * Math.LN2 + 0.05, 20, noise),
       valBitsPerChar: curve(17, 6.5, baseBpc, 250, noise),
-      weightNorms: { step: Array.from({ length: 40 }, (_, k) => k * 100), layers: Array.from({ length: layers }, (_, l) => Array.from({ length: 40 }, (_, k) => (20 + 4 * l) * (1 + (0.6 * k) / 40) * Math.exp((-lambda * 6.46 * k) / 40 / 3))) },
+      weightNorms: { step: Array.from({ length: 40 }, (_, k) => k * 100), layers: Array.from({ length: layers + 2 }, (_, l) => Array.from({ length: 40 }, (_, k) => (20 + 4 * l) * (1 + (0.6 * k) / 40) * Math.exp((-lambda * 6.46 * k) / 40 / 3))) },
     },
     base: {
       valBitsPerChar: baseBpc,

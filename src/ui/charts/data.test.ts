@@ -88,13 +88,15 @@ describe('chart data: curves', () => {
     expect(lossCurves([run]).map((v) => v.key)).toEqual(['pretrain', 'val']);
   });
 
-  it('weight norms: all layers (root sum of squares) and each layer', () => {
+  it('weight norms: all parameters (root sum of squares), the embeddings, each layer and the head', () => {
     const views = weightNormCurves(results.runs, 20);
-    expect(views.map((v) => v.key)).toEqual(['all', '0', '1']);
+    expect(views.map((v) => [v.key, v.label])).toEqual([
+      ['all', 'All parameters'], ['0', 'Embeddings'], ['1', 'Layer 0'], ['2', 'Layer 1'], ['3', 'Head (final norm, wlm)'],
+    ]);
     const run = results.runs[0];
-    const [l0, l1] = run.pretrain!.weightNorms.layers;
-    expect(views[0].lines[0].data[0].y).toBeCloseTo(Math.hypot(l0[0], l1[0]), 12);
-    expect(views[1].lines[0].data[0].y).toBe(l0[0]);
+    const rows = run.pretrain!.weightNorms.layers;
+    expect(views[0].lines[0].data[0].y).toBeCloseTo(Math.hypot(...rows.map((r) => r[0])), 12);
+    expect(views[2].lines[0].data[0].y).toBe(rows[1][0]);
     expect(views[0].lines[0].data).toHaveLength(20);
   });
 });
@@ -130,6 +132,13 @@ describe('chart data: plasticity', () => {
     expect(view.bestBase).toBe(0);
     expect(view.bestFinetuned).toBe(0.3);
     expect(tasks[3].score!.bestFinetuned).toBe(0.3); // DOMAIN: lowest bits/char
+  });
+
+  it('the largest gain is its own optimum: the lambda with the highest mean gain, for every unit', () => {
+    for (const view of tasks.flatMap((t) => [t.score, t.nll]).filter((v) => v !== null)) {
+      const top = Math.max(...view.rows.filter((r) => r.gain !== null).map((r) => r.gain!));
+      expect(view.rows.find((r) => r.lambda === view.bestGain)?.gain).toBe(top);
+    }
   });
 
   it('gain uses the zero-shot score, else the stored gain; positive is better for bits/char too', () => {

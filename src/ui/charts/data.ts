@@ -162,18 +162,22 @@ export function lossCurves(runs: readonly RunResult[], maxPoints = 300, live: Li
   return views.filter((v) => v.lines.length > 0);
 }
 
-/** Weight norms over pretraining: every layer's L2 norm and their root sum of squares ("all layers"). */
+/**
+ * Weight norms over pretraining. The runner records rows [0] the embeddings (wte), [1..L] each block's
+ * tensors together, [L+1] the head (final norm and wlm); views: all of them together (root sum of squares)
+ * and each row, named for what it is.
+ */
 export function weightNormCurves(runs: readonly RunResult[], maxPoints = 200): CurveView[] {
   const sorted = [...runs].sort(byLambdaSeed).filter((r) => r.pretrain && r.pretrain.weightNorms.step.length);
-  const L = Math.max(0, ...sorted.map((r) => r.pretrain!.weightNorms.layers.length));
-  const pick = (r: RunResult, layer: number | 'all'): Series => {
+  const rows = Math.max(0, ...sorted.map((r) => r.pretrain!.weightNorms.layers.length));
+  const pick = (r: RunResult, row: number | 'all'): Series => {
     const { step, layers } = r.pretrain!.weightNorms;
-    const y = layer === 'all' ? step.map((_, k) => Math.sqrt(layers.reduce((acc, l) => acc + (l[k] ?? 0) ** 2, 0))) : step.map((_, k) => layers[layer]?.[k] ?? null);
+    const y = row === 'all' ? step.map((_, k) => Math.sqrt(layers.reduce((acc, l) => acc + (l[k] ?? 0) ** 2, 0))) : step.map((_, k) => layers[row]?.[k] ?? null);
     return { x: step, y };
   };
-  const view = (layer: number | 'all') =>
-    curveView(String(layer), layer === 'all' ? 'All layers' : `Layer ${layer}`, layer === 'all' ? 'weight norm, all layers' : `weight norm, layer ${layer}`, sorted.map((r) => curveLine(r, pick(r, layer), maxPoints)));
-  return sorted.length ? [view('all'), ...Array.from({ length: L }, (_, l) => view(l))] : [];
+  const name = (row: number | 'all') => (row === 'all' ? 'All parameters' : row === 0 ? 'Embeddings' : row === rows - 1 ? 'Head (final norm, wlm)' : `Layer ${row - 1}`);
+  const view = (row: number | 'all') => curveView(String(row), name(row), `weight norm, ${name(row).toLowerCase()}`, sorted.map((r) => curveLine(r, pick(r, row), maxPoints)));
+  return sorted.length ? [view('all'), ...Array.from({ length: rows }, (_, l) => view(l))] : [];
 }
 
 // ---- plasticity ---------------------------------------------------------------------------------------
@@ -208,6 +212,8 @@ export interface PlasticityView {
   referenceLambda: number;
   bestFinetuned: number | null;
   bestBase: number | null;
+  /** The lambda with the largest mean gain over its base model (a gain is + for better in every unit). */
+  bestGain: number | null;
   /** Fine-tuning results left out: not done (diverged, failed) or no value. */
   excluded: number;
   points: number;
@@ -291,6 +297,7 @@ export function plasticityView(runs: readonly RunResult[], axis: LambdaAxis, tas
     referenceLambda,
     bestFinetuned: bestLambda(rows.map((r) => ({ lambda: r.lambda, mean: r.ft })), direction),
     bestBase: bestLambda(rows.map((r) => ({ lambda: r.lambda, mean: r.base })), 'lower'),
+    bestGain: bestLambda(rows.map((r) => ({ lambda: r.lambda, mean: r.gain })), 'higher'),
     excluded: pairs.length - records.length,
     points: rows.filter((r) => r.ft !== null).length,
   };

@@ -116,7 +116,7 @@ export interface ScalarView {
 const SCALARS: { key: string; label: string; yLabel: string; note: string; value: (r: RunResult) => number | null | undefined }[] = [
   {
     key: 'gap',
-    label: 'Train − val gap',
+    label: 'Val − train gap',
     yLabel: 'unseen − seen bits/char',
     note: 'Loss on unseen validation text minus loss on text the model trained on: the paper sees it shrink with λ.',
     value: (r) => r.base?.trainValGap,
