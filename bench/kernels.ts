@@ -8,6 +8,7 @@ import { create, globals } from 'webgpu';
 import { acquireGpu, describeAdapter, requestLabAdapter, type AdapterSummary, type Gpu } from '../src/gpu/adapter';
 import { findNodeAdapter, SWIFTSHADER_ICD } from '../src/gpu/node';
 import { timeDispatches } from '../src/gpu/timing';
+import { releaseDispatches } from '../src/gpu/dispatch';
 import type { KernelBench } from '../src/kernels/bench';
 import { matmulSweepBenches, type MatmulBench } from '../src/kernels/matmul.bench';
 import { normSweepBenches } from '../src/kernels/norm.bench';
@@ -101,6 +102,7 @@ async function measure(gpu: Gpu, bench: KernelBench, software: boolean): Promise
     return row;
   } finally {
     run.release();
+    releaseDispatches(run.dispatches);
   }
 }
 

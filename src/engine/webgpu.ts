@@ -145,14 +145,15 @@ export class WebGpuEngine implements Engine {
     return this.result(0);
   }
 
-  forward(batch: Batch): Promise<number> {
+  /** async: a refused batch is a rejected promise, as on the CPU engine. */
+  async forward(batch: Batch): Promise<number> {
     const loss = this.queueForward(batch);
     this.canBackward = true;
     this.slot++;
     return loss;
   }
 
-  evalLoss(batch: Batch): Promise<number> {
+  async evalLoss(batch: Batch): Promise<number> {
     const loss = this.queueForward(batch);
     this.canBackward = false;
     this.slot++;

@@ -74,6 +74,20 @@ export async function runDispatches(gpu: Gpu, list: readonly Dispatch[], label =
   gpu.faults.throwIfAny(mark);
 }
 
+/** Destroys what the dispatches own (their uniforms, split partials, scratch made for them). */
+export function releaseDispatches(list: readonly Dispatch[]): void {
+  for (const d of list) for (const b of d.owns) b.destroy();
+}
+
+/** Runs dispatches made for this one run, then destroys what they own (self-tests, one-off checks). */
+export async function runOnce(gpu: Gpu, list: readonly Dispatch[], label = 'run'): Promise<void> {
+  try {
+    await runDispatches(gpu, list, label);
+  } finally {
+    releaseDispatches(list);
+  }
+}
+
 /** Ceil division for workgroup counts. */
 export function groups(n: number, size: number): number {
   return Math.ceil(n / size);

@@ -5,7 +5,7 @@
 // Variants timed side by side: flash vs plain forward, 16 KiB vs 32 KiB of workgroup memory, tile shapes.
 import type { Gpu } from '../gpu/adapter';
 import { uploadBuffer } from '../gpu/buffers';
-import { runDispatches, type Dispatch } from '../gpu/dispatch';
+import { runOnce, type Dispatch } from '../gpu/dispatch';
 import { Rng } from '../util/rng';
 import type { KernelBench } from './bench';
 import { randomArray } from './check';
@@ -45,7 +45,7 @@ async function attentionCase(gpu: Gpu, shape: AttentionShape, variant: Variant, 
   const dout = uploadBuffer(gpu, 'bench:attention:dout', randomArray(rng, B * T * NH * HS));
   const dqkvr = uploadBuffer(gpu, 'bench:attention:dqkvr', new Float32Array(B * T * 3 * NH * HS));
   // A real out and lse, so the backward's exp(s - lse) sees the values it meets in training.
-  await runDispatches(gpu, attentionForwardFlash(gpu, out, lse, qkvr, B, T, NH, HS, tiles));
+  await runOnce(gpu, attentionForwardFlash(gpu, out, lse, qkvr, B, T, NH, HS, tiles));
   let dispatches: Dispatch[];
   if (variant === 'flash') dispatches = attentionForwardFlash(gpu, out, lse, qkvr, B, T, NH, HS, tiles);
   else if (variant === 'plain') dispatches = attentionForwardPlain(gpu, out, lse, qkvr, B, T, NH, HS, tiles);

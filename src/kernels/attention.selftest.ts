@@ -2,7 +2,7 @@
 // Inputs are seeded uniform values; every output is poisoned with NaN before the kernel runs.
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, poisonBuffer, uploadBuffer } from '../gpu/buffers';
-import { runDispatches } from '../gpu/dispatch';
+import { runOnce } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import { Rng } from '../util/rng';
 import { compareArrays, randomArray, type Comparison, type Tolerance } from './check';
@@ -97,7 +97,7 @@ export async function checkAttentionForward(
   poisonBuffer(gpu, bufOut);
   poisonBuffer(gpu, bufLse);
   const forward = variant === 'flash' ? attentionForwardFlash : attentionForwardPlain;
-  await runDispatches(gpu, forward(gpu, bufOut, bufLse, bufQkvr, B, T, NH, HS, tiles));
+  await runOnce(gpu, forward(gpu, bufOut, bufLse, bufQkvr, B, T, NH, HS, tiles));
   const out = await readF32(gpu, bufOut, B * T * NH * HS);
   const lse = await readF32(gpu, bufLse, B * NH * T);
   for (const buf of [bufQkvr, bufOut, bufLse]) buf.destroy();
@@ -133,7 +133,7 @@ export async function checkAttentionBackward(
     dqkvr: createBuffer(gpu, 'test:dqkvr', qkvr.byteLength),
   };
   poisonBuffer(gpu, bufs.dqkvr);
-  await runDispatches(gpu, attentionBackward(gpu, bufs.dqkvr, bufs.dout, bufs.qkvr, bufs.out, bufs.lse, B, T, NH, HS, tiles));
+  await runOnce(gpu, attentionBackward(gpu, bufs.dqkvr, bufs.dout, bufs.qkvr, bufs.out, bufs.lse, B, T, NH, HS, tiles));
   const got = await readF32(gpu, bufs.dqkvr, qkvr.length);
   for (const buf of Object.values(bufs)) buf.destroy();
   const want = new Float64Array(qkvr.length);
@@ -164,7 +164,7 @@ export async function attentionRunsIdentical(gpu: Gpu, shape: AttentionShape, se
     const lse = createBuffer(gpu, `test:lse${run}`, B * NH * T * 4);
     const dqkvr = createBuffer(gpu, `test:dqkvr${run}`, B * T * 3 * NH * HS * 4);
     for (const buf of [out, lse, dqkvr]) poisonBuffer(gpu, buf);
-    await runDispatches(gpu, [
+    await runOnce(gpu, [
       ...attentionForwardFlash(gpu, out, lse, qkvr, B, T, NH, HS, tiles),
       ...attentionBackward(gpu, dqkvr, dout, qkvr, out, lse, B, T, NH, HS, tiles),
     ]);

@@ -3,7 +3,7 @@
 // safety); `dominant` makes one logit per row exceed the rest by a wide margin (softmax near one-hot).
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, poisonBuffer, uploadBuffer } from '../gpu/buffers';
-import { runDispatches } from '../gpu/dispatch';
+import { runOnce } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import { Rng } from '../util/rng';
 import { compareArrays, randomArray, type Comparison, type Tolerance } from './check';
@@ -51,7 +51,7 @@ export async function checkCrossentropy(gpu: Gpu, c: CrossentropyCase, seed: num
   const bufDlogits = createBuffer(gpu, 'test:dlogits', BT * V * 4);
   poisonBuffer(gpu, bufLosses);
   poisonBuffer(gpu, bufDlogits);
-  await runDispatches(gpu, [
+  await runOnce(gpu, [
     crossentropyForward(gpu, bufLosses, bufLogits, bufTargets, bufWeights, BT, V),
     crossentropyBackward(gpu, bufDlogits, bufLogits, bufTargets, bufWeights, BT, V),
   ]);

@@ -1,7 +1,7 @@
 // Self-test for embedding_forward + embedding_backward against embedding.ref.ts, used by the page and tests.
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, poisonBuffer, uploadBuffer } from '../gpu/buffers';
-import { runDispatches } from '../gpu/dispatch';
+import { runOnce } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import { Rng } from '../util/rng';
 import { compareArrays, randomArray, type Comparison, type Tolerance } from './check';
@@ -44,7 +44,8 @@ export function embeddingInputs(seed: number, { BT, V, C }: EmbeddingCase): Embe
 }
 
 /** Forward and backward on the GPU, outputs poisoned with NaN first. */
-export async function runEmbeddingGpu(gpu: Gpu, k: EmbeddingCase, inp: EmbeddingInputs): Promise<EmbeddingOutputs<Float32Array>> {
+/** `xFill`: x's contents before the run instead of NaN poison (to see a kernel write NaN itself). */
+export async function runEmbeddingGpu(gpu: Gpu, k: EmbeddingCase, inp: EmbeddingInputs, xFill?: number): Promise<EmbeddingOutputs<Float32Array>> {
   const { BT, V, C } = k;
   await prepareKernels(gpu, embeddingKernels);
   const tokens = uploadBuffer(gpu, 'test:embedding:tokens', inp.tokens);
@@ -52,9 +53,10 @@ export async function runEmbeddingGpu(gpu: Gpu, k: EmbeddingCase, inp: Embedding
   const dx = uploadBuffer(gpu, 'test:embedding:dx', inp.dx);
   const x = createBuffer(gpu, 'test:embedding:x', BT * C * 4);
   const dwte = createBuffer(gpu, 'test:embedding:dwte', V * C * 4);
-  poisonBuffer(gpu, x);
+  if (xFill === undefined) poisonBuffer(gpu, x);
+  else gpu.device.queue.writeBuffer(x, 0, new Float32Array(BT * C).fill(xFill));
   poisonBuffer(gpu, dwte);
-  await runDispatches(gpu, [embeddingForward(gpu, x, tokens, wte, BT, C), ...embeddingBackward(gpu, dwte, dx, tokens, BT, V, C)]);
+  await runOnce(gpu, [embeddingForward(gpu, x, tokens, wte, BT, C), ...embeddingBackward(gpu, dwte, dx, tokens, BT, V, C)]);
   const out = { x: await readF32(gpu, x, BT * C), dwte: await readF32(gpu, dwte, V * C) };
   for (const b of [tokens, wte, dx, x, dwte]) b.destroy();
   return out;

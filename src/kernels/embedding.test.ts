@@ -48,7 +48,7 @@ describe('embedding_forward + embedding_backward', () => {
     const gpu = await testGpu();
     const k: EmbeddingCase = { BT: 3, V: 2, C: 2 };
     const inp = { tokens: Uint32Array.from([1, 2, 0]), wte: Float32Array.from([1, 2, 3, 4]), dx: Float32Array.from([1, 2, 3, 4, 5, 6]) };
-    const got = await runEmbeddingGpu(gpu, k, inp);
+    const got = await runEmbeddingGpu(gpu, k, inp, 7); // not NaN before: the kernel writes the NaN row
     expect([...got.x]).toEqual([3, 4, NaN, NaN, 1, 2]);
     expect([...got.dwte]).toEqual([5, 6, 1, 2]);
     expect(() => embeddingForward(new Float64Array(6), inp.tokens, inp.wte, 3, 2)).toThrow(/token 2 at 1/);

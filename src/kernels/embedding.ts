@@ -50,7 +50,8 @@ export function embeddingBackward(
   const uniform = packUniform([BT, V, C, segments, idGroups]);
   const bytes = embeddingBackwardScratchBytes(BT, V, C);
   if (scratch && scratch.size < bytes) throw new Error(`embedding_backward: scratch of ${scratch.size} bytes, needs ${bytes}`);
-  const partial = segments === 1 ? dwte : (scratch ?? createBuffer(gpu, 'embedding_backward:partials', bytes));
+  const made = segments > 1 && !scratch ? createBuffer(gpu, 'embedding_backward:partials', bytes) : undefined;
+  const partial = segments === 1 ? dwte : (scratch ?? made!);
   const rows = makeDispatch(gpu, {
     kernel: embeddingBackwardKernel,
     buffers: [partial, dx, tokens],
@@ -58,6 +59,7 @@ export function embeddingBackward(
     workgroups: [idGroups, groups(C, WG), segments],
   });
   if (segments === 1) return [rows];
+  if (made) rows.owns.push(made); // made here: it goes with the dispatches
   const sum = makeDispatch(gpu, {
     kernel: embeddingBackwardSumKernel,
     buffers: [dwte, partial],

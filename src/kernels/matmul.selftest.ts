@@ -2,7 +2,7 @@
 // are uniform in [-1, 1); outputs are poisoned with NaN first, so an unwritten element fails.
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, poisonBuffer, uploadBuffer } from '../gpu/buffers';
-import { runDispatches } from '../gpu/dispatch';
+import { runOnce } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import { Rng } from '../util/rng';
 import { compareArrays, randomArray, type Comparison, type Tolerance } from './check';
@@ -50,7 +50,7 @@ export async function checkMatmul(
   const bufB = uploadBuffer(gpu, 'test:b', b);
   const bufOut = createBuffer(gpu, 'test:out', sizes[0] * 4);
   poisonBuffer(gpu, bufOut);
-  await runDispatches(gpu, matmulDispatch(gpu, mode, bufOut, bufA, bufB, M, K, N, plan));
+  await runOnce(gpu, matmulDispatch(gpu, mode, bufOut, bufA, bufB, M, K, N, plan));
   const got = await readF32(gpu, bufOut, sizes[0]);
   const want = new Float64Array(sizes[0]);
   reference(want, a, b, M, K, N);

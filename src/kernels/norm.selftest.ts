@@ -1,7 +1,7 @@
 // Self-test for norm_forward + norm_backward against norm.ref.ts, used by the page and the tests.
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, poisonBuffer, uploadBuffer } from '../gpu/buffers';
-import { runDispatches } from '../gpu/dispatch';
+import { runOnce } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import { Rng } from '../util/rng';
 import { compareArrays, randomArray, type Comparison, type Tolerance } from './check';
@@ -62,7 +62,7 @@ export async function runNormGpu(gpu: Gpu, k: NormCase, inp: NormInputs): Promis
   const dx = uploadBuffer(gpu, 'test:norm:dx', inp.dx0);
   const [y, mean, rstd, dgain] = [BT * C, BT, BT, C].map((n, i) => createBuffer(gpu, `test:norm:out${i}`, n * 4));
   for (const b of [y, mean, rstd, dgain]) poisonBuffer(gpu, b);
-  await runDispatches(gpu, [
+  await runOnce(gpu, [
     normForward(gpu, y, mean, rstd, x, gain, BT, C, centered, k.eps ?? 1e-5),
     ...normBackward(gpu, dx, dgain, dy, x, gain, mean, rstd, BT, C, centered, { rowsPerSlot: k.rowsPerSlot }),
   ]);

@@ -96,6 +96,7 @@ export function normBackward(
     uniform,
     workgroups: grid1d(gpu, layout.slots, 1),
   });
+  if (!options.scratch) rows.owns.push(scratch); // made here: it goes with the dispatches
   const columns = makeDispatch(gpu, {
     kernel: normBackwardDgainKernel,
     buffers: [dgain, scratch],

@@ -1,7 +1,7 @@
 // Self-test for residual_forward at an odd size (not a multiple of the workgroup), used by the page and tests.
 import type { Gpu } from '../gpu/adapter';
 import { poisonBuffer, createBuffer, uploadBuffer } from '../gpu/buffers';
-import { runDispatches } from '../gpu/dispatch';
+import { runOnce } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import { Rng } from '../util/rng';
 import { compareArrays, randomArray, type Comparison } from './check';
@@ -20,7 +20,7 @@ export async function checkResidualForward(gpu: Gpu, N: number, seed: number): P
   const bufB = uploadBuffer(gpu, 'test:b', b);
   const bufY = createBuffer(gpu, 'test:y', N * 4);
   poisonBuffer(gpu, bufY);
-  await runDispatches(gpu, [residualForward(gpu, bufY, bufA, bufB, N)]);
+  await runOnce(gpu, [residualForward(gpu, bufY, bufA, bufB, N)]);
   const got = await readF32(gpu, bufY, N);
   const want = new Float64Array(N);
   residualForwardRef(want, a, b, N);

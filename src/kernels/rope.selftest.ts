@@ -1,7 +1,7 @@
 // Self-test for rope_forward + rope_backward against rope.ref.ts, used by the page and the tests.
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, poisonBuffer, uploadBuffer } from '../gpu/buffers';
-import { runDispatches } from '../gpu/dispatch';
+import { runOnce } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import { Rng } from '../util/rng';
 import { compareArrays, randomArray, type Comparison, type Tolerance } from './check';
@@ -50,7 +50,7 @@ export async function runRopeGpu(gpu: Gpu, k: RopeCase, inp: RopeInputs): Promis
   const dqkv = createBuffer(gpu, 'test:rope:dqkv', N * 4);
   poisonBuffer(gpu, qkvr);
   poisonBuffer(gpu, dqkv);
-  await runDispatches(gpu, [
+  await runOnce(gpu, [
     ropeForward(gpu, qkvr, qkv, B, T, NH, HS, k.theta),
     ropeBackward(gpu, dqkv, dqkvr, B, T, NH, HS, k.theta),
   ]);

@@ -1,7 +1,7 @@
 // Self-test for swiglu_forward + swiglu_backward against swiglu.ref.ts, used by the page and the tests.
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, poisonBuffer, uploadBuffer } from '../gpu/buffers';
-import { runDispatches } from '../gpu/dispatch';
+import { runOnce } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import { Rng } from '../util/rng';
 import { compareArrays, randomArray, type Comparison, type Tolerance } from './check';
@@ -46,7 +46,7 @@ export async function runSwigluGpu(gpu: Gpu, BT: number, F: number, inp: SwigluI
   const dgu = createBuffer(gpu, 'test:swiglu:dgu', BT * 2 * F * 4);
   poisonBuffer(gpu, h);
   poisonBuffer(gpu, dgu);
-  await runDispatches(gpu, [swigluForward(gpu, h, gu, BT, F), swigluBackward(gpu, dgu, dh, gu, BT, F)]);
+  await runOnce(gpu, [swigluForward(gpu, h, gu, BT, F), swigluBackward(gpu, dgu, dh, gu, BT, F)]);
   const out = { h: await readF32(gpu, h, BT * F), dgu: await readF32(gpu, dgu, BT * 2 * F) };
   for (const b of [gu, dh, h, dgu]) b.destroy();
   return out;

@@ -25,7 +25,8 @@ describe('schedules', () => {
   });
 
   it('refuses configs that cannot run, naming the field', () => {
-    expect(() => pretrainPhase(train, -1)).toThrow(/weightDecay -1 must be >= 0/);
+    expect(() => pretrainPhase(train, -1)).toThrow(/weightDecay -1 must be a finite number >= 0/);
+    expect(() => pretrainPhase(train, Infinity)).toThrow(/weightDecay Infinity must be a finite number/);
     expect(() => pretrainPhase(train, 0, { steps: 0 })).toThrow(/steps 0 must be a positive integer/);
     expect(() => pretrainPhase(train, 0, { submitSteps: 1.5 })).toThrow(/submitSteps/);
     expect(() => pretrainPhase(train, 0, { divergence: { lossFactor: 1, window: 8 } })).toThrow(/lossFactor/);
