@@ -16,6 +16,16 @@ function useSecondsPerRun(): number | undefined {
   return useMemo(() => estimateSecondsPerRun(results, sweep, adapter && describeAdapter(adapter)), [results, sweep, adapter]);
 }
 
+const MB = 1e6;
+
+/** What the runner is doing while it fetches the data a run needs (first visit: the corpus, tens of MB). */
+function useRunningText(): string | undefined {
+  const data = useLab((s) => s.runnerData);
+  if (!data || (data.totalBytes && data.receivedBytes >= data.totalBytes)) return undefined;
+  const total = data.totalBytes ? ` of ${(data.totalBytes / MB).toFixed(1)}` : '';
+  return `Running… loading the training data (${(data.receivedBytes / MB).toFixed(1)}${total} MB).`;
+}
+
 function blockedReason(gpuStatus: string, shared: boolean): string | undefined {
   if (shared) return 'Viewing shared results: Re-run to verify, or go back to your results to train.';
   if (gpuStatus !== 'ready') return 'Training needs a WebGPU device (see the device panel).';
@@ -34,6 +44,7 @@ export function LabSection() {
   const actions = useLab.getState(); // actions never change; reading them does not subscribe
   const reason = blockedReason(gpuStatus, shared);
   const secondsPerRun = useSecondsPerRun();
+  const runningText = useRunningText();
 
   return (
     <>
@@ -47,6 +58,7 @@ export function LabSection() {
         canStart={!reason}
         blockedReason={reason}
         secondsPerRun={secondsPerRun}
+        runningText={runningText}
         onTrain={() => void actions.startTrain()}
         onSweep={() => void actions.startSweep()}
         onPause={actions.pauseRun}

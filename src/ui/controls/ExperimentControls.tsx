@@ -23,6 +23,8 @@ export interface ExperimentControlsProps {
   canStart: boolean;
   blockedReason?: string;
   secondsPerRun?: number;
+  /** Shown instead of "Running…" (data loading progress). */
+  runningText?: string;
   onTrain: () => void;
   onSweep: () => void;
   onPause: () => void;
@@ -94,6 +96,7 @@ export function ExperimentControls(props: ExperimentControlsProps) {
         lambdaCount={sweep.lambdas.length}
         seedCount={sweep.seeds.length}
         secondsPerRun={props.secondsPerRun}
+        runningText={props.runningText}
         onTrain={props.onTrain}
         onSweep={props.onSweep}
         onPause={props.onPause}

@@ -16,6 +16,8 @@ export interface RunButtonsProps {
   seedCount: number;
   /** Measured or estimated seconds per run on this device: shows the sweep's duration. */
   secondsPerRun?: number;
+  /** Shown instead of "Running…" (data loading progress). */
+  runningText?: string;
   onTrain: () => void;
   onSweep: () => void;
   onPause: () => void;
@@ -57,7 +59,7 @@ export function RunButtons(props: RunButtonsProps) {
       </div>
       <p className="run-hint" data-testid="run-hint">
         {!idle ? (
-          runState === 'paused' ? 'Paused: Resume continues from the last step; Cancel keeps finished runs.' : runState === 'cancelling' ? 'Cancelling…' : 'Running…'
+          runState === 'paused' ? 'Paused: Resume continues from the last step; Cancel keeps finished runs.' : runState === 'cancelling' ? 'Cancelling…' : (props.runningText ?? 'Running…')
         ) : !canStart ? (
           <span className="blocked">{blockedReason ?? 'Not ready to train yet.'}</span>
         ) : (
