@@ -225,6 +225,6 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
 }
 
 if (isMainCommand('calibrate')) {
-  const signal = stopOnCtrlC('stopping at the next submit (rerun to resume from the last checkpoint)');
+  const signal = stopOnCtrlC();
   process.exitCode = await main(process.argv.slice(2), { signal });
 }

@@ -25,7 +25,7 @@ export function isMainCommand(name: string): boolean {
  * The first Ctrl-C aborts the returned signal (the command stops at its next submit, after printing
  * `message`); a second one quits at once with the usual exit status 130.
  */
-export function stopOnCtrlC(message: string): AbortSignal {
+export function stopOnCtrlC(message = 'stopping at the next submit (rerun to resume from the last checkpoint)'): AbortSignal {
   const abort = new AbortController();
   process.once('SIGINT', () => {
     console.log(`Ctrl-C: ${message}; Ctrl-C again to quit now`);
