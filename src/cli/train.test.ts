@@ -74,6 +74,11 @@ describe('npm run train: its --out directory', () => {
     expect(again.out).toContain(`error: --out ${done} already holds a run (checkpoint.bin, result.json, metrics.jsonl); nothing was changed. ` +
       `To continue that run, add --resume ${join(done, 'checkpoint.bin')}; to train a new run, choose another --out (or delete that directory).`);
     expect(snapshot(done)).toEqual(before);
+    const resumedDone = await train(['--preset', 'tiny', '--wd', '0.1', '--resume', join(done, 'checkpoint.bin')]);
+    expect(resumedDone.code).toBe(1);
+    expect(resumedDone.out).toContain(`error: --resume ${join(done, 'checkpoint.bin')} is the end of a finished run: its result is ` +
+      `${join(done, 'result.json')}; nothing was changed. To train it further, start a new run with more --steps.`);
+    expect(snapshot(done)).toEqual(before);
   });
 
   it('refuses a directory holding only metrics (no --resume to offer), and accepts one with an empty metrics file', async () => {

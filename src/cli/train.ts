@@ -7,7 +7,7 @@
 // at the start, at a few fixed steps along the way (the sweep runner's checkpointSteps) and at a Ctrl-C,
 // metrics.jsonl and result.json. An --out that already holds a run is refused. --resume continues a
 // checkpoint with its own settings (seed, steps, evaluation, decay group, data order) in its own directory
-// unless --out says otherwise; flags that contradict the checkpoint are refused. After a crash or a lost
+// unless --out says otherwise; flags that contradict the checkpoint, and a finished run's own last checkpoint, are refused. After a crash or a lost
 // device the error line says which checkpoint to resume. Exit codes: 0 done (or cancelled with Ctrl-C,
 // checkpoint written), 1 error, 2 diverged.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -209,7 +209,7 @@ export async function main(argv: readonly string[], deps: TrainDeps = {}): Promi
     const resumed = args.resume ? readTrainCheckpoint(args.resume) : null;
     if (resumed) args = resumeArgs(args, resumed);
     const out = resolve(args.out);
-    assertOutFree(out, args.resume);
+    assertOutFree(out, args.resume, resumed !== null && resumed.ckpt.progress.step >= resumed.ckpt.phase.steps);
     const corpus = await loadCorpusFromDisk({ dir: deps.dataDir, files: ['train', 'validation'] });
     const [trainTokens, valTokens] = [corpus.files.train!, corpus.files.validation!];
     const run = setup(args, resumed, trainTokens);

@@ -39,10 +39,17 @@ export function runFilesIn(out: string): string[] {
 
 /**
  * Throws, naming --resume and --out, unless the run may write to `out`: it holds no earlier run, or it is
- * the directory of the checkpoint being resumed.
+ * the directory of the checkpoint being resumed and that run has no result yet (`finished`: the checkpoint
+ * is at its phase's last step; resuming it there would replace the run's result with a zero-step one).
  */
-export function assertOutFree(out: string, resume?: string): void {
-  if (resume && resolve(dirname(resume)) === resolve(out)) return;
+export function assertOutFree(out: string, resume?: string, finished = false): void {
+  if (resume && resolve(dirname(resume)) === resolve(out)) {
+    if (finished && existsSync(join(out, RESULT_FILE))) {
+      throw new Error(`--resume ${resume} is the end of a finished run: its result is ${join(out, RESULT_FILE)}; nothing was changed. ` +
+        'To train it further, start a new run with more --steps.');
+    }
+    return;
+  }
   const held = runFilesIn(out);
   if (!held.length) return;
   const what = `--out ${out} already holds a run (${held.join(', ')}); nothing was changed.`;
