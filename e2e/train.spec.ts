@@ -19,5 +19,7 @@ test('slider + Train: the loss chart fills and falls, the plasticity chart gains
   const losses = run.pretrain!.loss.y.filter((y): y is number => y !== null);
   expect(losses.at(-1)!).toBeLessThan(losses[0]);
   await expect.poll(() => chartPoints(page, 'chart-plasticity')).toBeGreaterThan(0);
+  // Train again at the same lambda would re-run it: the hint says so before the click.
+  await expect(page.getByTestId('run-hint')).toContainText('Train: re-runs λ = 0.3, seed 0, replacing the done run there.');
   await page.screenshot({ path: testInfo.outputPath('trained.png'), fullPage: true });
 });

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { downsample, type Results, type RunResult, type Series } from '../lab/results';
 import type { StoredSweep } from '../lab/persist/types';
-import type { RunKey, TaskName } from '../lab/sweep';
+import { runId, type RunKey, type SweepDefinition, type TaskName } from '../lab/sweep';
 
 /** The "Train" button: one pretraining run at one lambda and seed. */
 export const SingleRunSchema = z
@@ -97,6 +97,19 @@ export function interruptedSweep(stored: readonly StoredSweep[]): { sweepId: str
   const found = stored.find((s) => s.results.runs.some((r) => !TERMINAL_STATUSES.has(r.status)));
   if (!found || found.results.runs.some((r) => r.events.at(-1)?.kind === 'cancelled')) return undefined;
   return { sweepId: found.sweepId, results: found.results, runs: found.results.runs.map(({ lambda, seed }) => ({ lambda, seed })) };
+}
+
+/** Two sweeps differ at most in their lambda and seed grids (Train joins the open sweep only then). */
+export function sameSetup(a: SweepDefinition, b: SweepDefinition): boolean {
+  const setup = ({ lambdas: _l, seeds: _s, ...rest }: SweepDefinition) => JSON.stringify(rest);
+  return setup(a) === setup(b);
+}
+
+/** The finished run that Train at `key` would replace in the open results (it re-runs it), if any. */
+export function runTrainReplaces(results: Results | undefined, edited: SweepDefinition, key: RunKey): RunResult | undefined {
+  if (!results || !sameSetup(results.sweep, edited)) return undefined;
+  const run = results.runs.find((r) => r.id === runId(key));
+  return run && TERMINAL_STATUSES.has(run.status) ? run : undefined;
 }
 
 /** The results with `run` replacing the run of the same id (or added at the end); other runs keep identity. */

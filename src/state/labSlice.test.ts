@@ -7,7 +7,7 @@ import { makeResults } from '../lab/persist/fixture';
 import { parseResults, resultsToJson, type Results } from '../lab/results';
 import { defaultSweep } from '../lab/sweep';
 import type { StoredSweep } from '../lab/persist';
-import { DEFAULT_SINGLE_RUN, interruptedSweep, LIVE_POINTS, LIVE_SERIES, type MetricBatch } from './labModel';
+import { DEFAULT_SINGLE_RUN, interruptedSweep, LIVE_POINTS, LIVE_SERIES, runTrainReplaces, type MetricBatch } from './labModel';
 import { createLabSlice, selectViewedResults, type LabSlice } from './labSlice';
 
 const newStore = () => createStore<LabSlice>()(createLabSlice);
@@ -189,5 +189,24 @@ describe('interruptedSweep (what a reload resumes)', () => {
     expect(interruptedSweep([stored('c', cancelled), stored('a', oneRunning)])).toBeUndefined();
     const restarted = { ...cancelled, runs: [doc.runs[0], { ...cancelled.runs[1], events: [...cancelled.runs[1].events, event('start')] }] };
     expect(interruptedSweep([stored('done', doc), stored('c', restarted)])?.sweepId).toBe('c');
+  });
+});
+
+describe('runTrainReplaces (what the Train hint warns about)', () => {
+  const doc = results();
+  const first = doc.runs[0];
+  const key = { lambda: first.lambda, seed: first.seed };
+
+  it('names the finished run at the single run\'s lambda and seed, only while Train would join this sweep', () => {
+    expect(runTrainReplaces(doc, doc.sweep, key)?.id).toBe(first.id);
+    expect(runTrainReplaces(doc, { ...doc.sweep, lambdas: [0.5], seeds: [7] }, key)?.id).toBe(first.id); // grids may differ
+    expect(runTrainReplaces(doc, { ...doc.sweep, preset: 'tiny' }, key)).toBeUndefined(); // a new sweep: nothing replaced
+    expect(runTrainReplaces(doc, doc.sweep, { lambda: 12.5, seed: first.seed })).toBeUndefined();
+    expect(runTrainReplaces(undefined, doc.sweep, key)).toBeUndefined();
+  });
+
+  it('ignores a run that has not finished', () => {
+    const unfinished = { ...doc, runs: [{ ...first, status: 'pretraining' as const }, ...doc.runs.slice(1)] };
+    expect(runTrainReplaces(unfinished, doc.sweep, key)).toBeUndefined();
   });
 });

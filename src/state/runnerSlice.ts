@@ -7,7 +7,7 @@ import { runId, type RunKey, type SweepDefinition } from '../lab/sweep';
 import type { WorkerEvent } from '../worker/protocol';
 import { gpuWorker } from '../worker/client';
 import { selectViewedResults, type LabSlice } from './labSlice';
-import { interruptedSweep, messageOf, type MetricBatch } from './labModel';
+import { interruptedSweep, messageOf, sameSetup, type MetricBatch } from './labModel';
 import type { GpuSlice } from './gpuSlice';
 
 export type RunState = 'idle' | 'running' | 'paused' | 'cancelling';
@@ -34,12 +34,6 @@ export interface RunnerSlice {
 }
 
 type Store = LabSlice & GpuSlice & RunnerSlice;
-
-/** Two sweeps differ at most in their lambda and seed grids. */
-function sameSetup(a: SweepDefinition, b: SweepDefinition): boolean {
-  const setup = ({ lambdas: _l, seeds: _s, ...rest }: SweepDefinition) => JSON.stringify(rest);
-  return setup(a) === setup(b);
-}
 
 function emptyResults(sweep: SweepDefinition, device: Results['device']): Results {
   const now = new Date().toISOString();

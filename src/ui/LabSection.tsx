@@ -2,6 +2,7 @@ import { useDeferredValue, useMemo } from 'react';
 import { describeAdapter } from '../gpu/adapter';
 import { estimateSecondsPerRun } from '../lab/runEstimate';
 import { selectViewedResults } from '../state/labSlice';
+import { runTrainReplaces } from '../state/labModel';
 import { useLab } from '../state/store';
 import { LabCharts } from './charts/LabCharts';
 import { runRows } from './charts/runRows';
@@ -45,6 +46,7 @@ export function LabSection() {
   const reason = blockedReason(gpuStatus, shared);
   const secondsPerRun = useSecondsPerRun();
   const runningText = useRunningText();
+  const replaced = useLab((s) => runTrainReplaces(s.results, s.sweep, s.singleRun)?.status);
 
   return (
     <>
@@ -53,6 +55,7 @@ export function LabSection() {
         onSweepChange={setSweep}
         lambda={single.lambda}
         seed={single.seed}
+        trainReplaces={replaced}
         onLambdaChange={(lambda) => setSingleRun({ lambda })}
         runState={runState}
         canStart={!reason}

@@ -19,6 +19,8 @@ export interface ExperimentControlsProps {
   onLambdaChange: (lambda: number) => void;
   /** The seed a single Train run uses (default: the sweep's first seed). */
   seed?: number;
+  /** The status of the finished run Train would replace (RunButtons). */
+  trainReplaces?: string;
   runState: RunState;
   canStart: boolean;
   blockedReason?: string;
@@ -93,6 +95,7 @@ export function ExperimentControls(props: ExperimentControlsProps) {
         blockedReason={sweep.tasks.length === 0 ? 'Choose at least one fine-tuning task.' : props.blockedReason}
         lambda={lambda}
         seed={props.seed ?? sweep.seeds[0]}
+        trainReplaces={props.trainReplaces}
         lambdaCount={sweep.lambdas.length}
         seedCount={sweep.seeds.length}
         secondsPerRun={props.secondsPerRun}

@@ -12,6 +12,8 @@ export interface RunButtonsProps {
   blockedReason?: string;
   lambda: number;
   seed: number;
+  /** The status of the finished run at (lambda, seed) that Train would re-run and replace, if any. */
+  trainReplaces?: string;
   lambdaCount: number;
   seedCount: number;
   /** Measured or estimated seconds per run on this device: shows the sweep's duration. */
@@ -64,7 +66,10 @@ export function RunButtons(props: RunButtonsProps) {
           <span className="blocked">{blockedReason ?? 'Not ready to train yet.'}</span>
         ) : (
           <>
-            Train: one run at λ = {formatLambda(lambda)}, seed {seed}. Sweep: {lambdaCount} λ × {seedCount} seed{seedCount === 1 ? '' : 's'} = {runs} runs{eta}.
+            {props.trainReplaces
+              ? `Train: re-runs λ = ${formatLambda(lambda)}, seed ${seed}, replacing the ${props.trainReplaces} run there.`
+              : `Train: one run at λ = ${formatLambda(lambda)}, seed ${seed}.`}{' '}
+            Sweep: {lambdaCount} λ × {seedCount} seed{seedCount === 1 ? '' : 's'} = {runs} runs{eta}.
           </>
         )}
       </p>
