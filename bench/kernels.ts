@@ -34,6 +34,8 @@ export interface Row {
   inner?: number;
   gflops?: number;
   gbps?: number;
+  /** Bytes moved per execution (bandwidth-bound kernels). */
+  bytes?: number;
   /** Of the ceiling measured in this run (compute for flops, bandwidth for bytes). */
   fraction?: number;
   tfjsMs?: number;
@@ -98,7 +100,7 @@ async function measure(gpu: Gpu, bench: KernelBench, software: boolean): Promise
     const { ms, method } = await timeDispatches(gpu, run.dispatches, software ? 1 : REPS, inner);
     const row: Row = { kernel: bench.kernel, shape: bench.shape, ms, method, inner };
     if (bench.flops) row.gflops = bench.flops / ms / 1e6;
-    if (bench.bytes) row.gbps = bench.bytes / ms / 1e6;
+    if (bench.bytes) Object.assign(row, { bytes: bench.bytes, gbps: bench.bytes / ms / 1e6 });
     return row;
   } finally {
     run.release();
@@ -118,10 +120,14 @@ async function addPeer(row: Row, bench: KernelBench, tf: TfPeer, reps: number): 
   }
 }
 
-/** Fills in each row's fraction of the ceilings measured in this run; returns them. */
+/**
+ * Fills in each row's fraction of the ceilings measured in this run; returns them. The bandwidth ceiling is
+ * the largest copy's (device memory), not the fastest: a smaller copy may run from cache.
+ */
 function applyCeilings(rows: Row[]): { gflops: number; gbps: number } {
   const gflops = Math.max(0, ...rows.filter((r) => r.kernel.startsWith('matmul_')).map((r) => r.gflops ?? 0));
-  const gbps = Math.max(0, ...rows.filter((r) => r.kernel === 'copy_forward').map((r) => r.gbps ?? 0));
+  const copies = rows.filter((r) => r.kernel === 'copy_forward' && r.gbps !== undefined).sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0));
+  const gbps = copies[0]?.gbps ?? 0;
   for (const r of rows) {
     if (r.gflops !== undefined && gflops > 0) r.fraction = r.gflops / gflops;
     else if (r.gbps !== undefined && gbps > 0) r.fraction = r.gbps / gbps;
