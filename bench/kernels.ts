@@ -9,7 +9,7 @@ import { acquireGpu, describeAdapter, requestLabAdapter, type AdapterSummary, ty
 import { findNodeAdapter, SWIFTSHADER_ICD } from '../src/gpu/node';
 import { timeDispatches } from '../src/gpu/timing';
 import { releaseDispatches } from '../src/gpu/dispatch';
-import type { KernelBench } from '../src/kernels/bench';
+import { MAX_EXECUTIONS, type KernelBench } from '../src/kernels/bench';
 import { matmulSweepBenches, type MatmulBench } from '../src/kernels/matmul.bench';
 import { normSweepBenches } from '../src/kernels/norm.bench';
 import { kernelBenches } from './registry';
@@ -47,8 +47,12 @@ export interface Row {
 /** Largest work a software adapter runs without --full (512^3 matmul; 64 MiB moved). */
 const SOFTWARE_MAX_FLOPS = 2 * 512 ** 3;
 const SOFTWARE_MAX_BYTES = 64 * 2 ** 20;
-/** Each timed pass aims at this many ms (repetitions in one pass amortize the dispatch overhead). */
+/** Each timed pass aims at this many ms (repetitions in one pass amortize the dispatch overhead and the
+ *  timestamps' coarseness: 65.5 us steps on an H200, a 3 us kernel needs thousands of repetitions). */
 const TARGET_PASS_MS = 25;
+/** The probe grows its repetitions tenfold until a pass lasts this long, so the estimate is not a timestamp step. */
+const PROBE_PASS_MS = 2;
+const MAX_INNER = 10_000;
 const REPS = 5;
 /** Untimed work per benchmark before its timed passes (GPU clocks ramp up under load). */
 const WARMUP_MS = 300;
@@ -89,15 +93,34 @@ function tooBigForSoftware(bench: KernelBench): boolean {
   return (bench.flops ?? 0) > SOFTWARE_MAX_FLOPS || (bench.bytes ?? 0) > SOFTWARE_MAX_BYTES;
 }
 
-/** Software adapters: one warm-up and one timed pass (their numbers only show that the kernel runs). */
+/**
+ * Software adapters: one warm-up and one timed pass (their numbers only show that the kernel runs). A GPU: a
+ * probe sizes the repetitions per pass to TARGET_PASS_MS, about WARMUP_MS of untimed passes, then REPS timed
+ * passes; never more than MAX_EXECUTIONS executions of the case in all (AdamW's schedule holds that many steps).
+ */
 async function measure(gpu: Gpu, bench: KernelBench, software: boolean): Promise<Row> {
   const run = await bench.setup(gpu);
+  let executions = 0;
+  const time = (reps: number, inner: number) => {
+    executions += (reps + 1) * inner; // timeDispatches runs one untimed pass first
+    return timeDispatches(gpu, run.dispatches, reps, inner);
+  };
   try {
-    const probe = software ? undefined : await timeDispatches(gpu, run.dispatches, 1, 1);
-    const inner = probe ? Math.min(200, Math.max(1, Math.ceil(TARGET_PASS_MS / Math.max(probe.ms, 1e-3)))) : 1;
-    // Untimed passes first: an H200 ran a large matmul 3x slower for its first ~150 ms after the small kernels.
-    if (!software) await timeDispatches(gpu, run.dispatches, Math.ceil(WARMUP_MS / TARGET_PASS_MS), inner);
-    const { ms, method } = await timeDispatches(gpu, run.dispatches, software ? 1 : REPS, inner);
+    let inner = 1;
+    if (!software) {
+      let probe = await time(1, inner);
+      while (probe.ms * inner < PROBE_PASS_MS && inner < MAX_INNER) {
+        inner = Math.min(MAX_INNER, inner * 10);
+        probe = await time(1, inner);
+      }
+      inner = Math.min(MAX_INNER, Math.max(1, Math.ceil(TARGET_PASS_MS / Math.max(probe.ms, 1e-4))));
+      const spare = Math.floor((MAX_EXECUTIONS - executions) / inner) - 2 * (REPS + 1);
+      const warmPasses = Math.min(Math.ceil(WARMUP_MS / (probe.ms * inner)), spare);
+      // Untimed passes first: an H200 ran a large matmul 3x slower for its first ~150 ms after the small kernels.
+      if (warmPasses > 0) await time(warmPasses, inner);
+    }
+    const { ms, method } = await time(software ? 1 : REPS, inner);
+    if (executions > MAX_EXECUTIONS) throw new Error(`bench ran ${executions} executions, more than MAX_EXECUTIONS (${MAX_EXECUTIONS})`);
     const row: Row = { kernel: bench.kernel, shape: bench.shape, ms, method, inner };
     if (bench.flops) row.gflops = bench.flops / ms / 1e6;
     if (bench.bytes) Object.assign(row, { bytes: bench.bytes, gbps: bench.bytes / ms / 1e6 });

@@ -2,7 +2,7 @@
 // large model (85M): bandwidth-bound, 28 bytes per parameter (read params, m, v, grads; write params, m, v).
 // The table mimics Llama's `matrices` decay group (norm gains not decayed): a few flips per layer.
 import { createBuffer, uploadBuffer } from '../gpu/buffers';
-import type { KernelBench } from './bench';
+import { MAX_EXECUTIONS, type KernelBench } from './bench';
 import { adamwKernels, adamwStep, writeAdamwSchedule, type AdamwHyper, type TensorRange } from './adamw';
 
 /** Layers of [gain (C, no decay), attention (4C², decay), gain (C), MLP (8C²)] until N floats are covered. */
@@ -17,8 +17,8 @@ export function layerTable(N: number, C: number): TensorRange[] {
   return table;
 }
 
-/** Enough records that a timing loop never runs past the schedule (bench/kernels.ts replays a list at most ~1,200 times). */
-const RECORDS = 4096;
+/** Enough records that a timing loop never runs past the schedule (12.6 MB of 48-byte records). */
+const RECORDS = MAX_EXECUTIONS;
 
 function adamwBench(N: number, C: number): KernelBench {
   return {

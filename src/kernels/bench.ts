@@ -20,3 +20,9 @@ export interface KernelBench {
   bytes?: number;
   setup: (gpu: Gpu) => Promise<KernelBenchCase>;
 }
+
+/**
+ * The most executions of one case `npm run bench` runs (probe, warm-up and timed passes together): a stateful
+ * case sizes itself to it (AdamW's schedule holds one record per step).
+ */
+export const MAX_EXECUTIONS = 1 << 18;
