@@ -1,7 +1,8 @@
 // attention at the lab's shape (B=32, T=128, NH=4, HS=16), at GPT-2-small's (B=8, T=512, NH=12, HS=64) and at
 // head size 128. Compute-bound napkin math, counting useful work over the P = B*NH*T*(T+1)/2 causal pairs:
-// forward 4*HS*P flops (q.k and p*v), backward 10*HS*P (FlashAttention's 2.5x: s, dP, dQ, dK, dV; this
-// kernel recomputes s and dP in both its dQ and its dK/dV workgroups, so it does 14*HS*P).
+// forward 4*HS*P flops (q.k and p*v), backward 8*HS*P (dP, dV, dQ, dK: twice the forward, as the training
+// MFU's 6*L*C*T counts it in bench/train.ts; recomputing s is not useful work, and this kernel recomputes s
+// and dP in both its dQ and its dK/dV workgroups, so it does 14*HS*P).
 // Variants timed side by side: flash vs plain forward, 16 KiB vs 32 KiB of workgroup memory, tile shapes.
 import type { Gpu } from '../gpu/adapter';
 import { uploadBuffer } from '../gpu/buffers';
@@ -59,7 +60,7 @@ export function attentionBench(shape: AttentionShape, variant: Variant, budget =
   return {
     kernel: variant === 'backward' ? 'attention_backward' : variant === 'plain' ? 'attention_forward_plain' : 'attention_forward',
     shape: `B=${B} T=${T} NH=${NH} HS=${HS} (${budget / 1024} KiB: ${tileName(variant, attentionTiles(T, HS, budget, tileShape))})`,
-    flops: (variant === 'backward' ? 10 : 4) * HS * pairs,
+    flops: (variant === 'backward' ? 8 : 4) * HS * pairs,
     setup: (gpu) => attentionCase(gpu, shape, variant, budget, tileShape),
   };
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../test/gpu';
 import { Rng } from '../util/rng';
-import { ATTENTION_MAX_HS, ATTENTION_TILE_SHAPE, attentionTiles } from './attention';
+import { ATTENTION_MAX_HS, ATTENTION_TILE_SHAPE, attentionTiles, attentionTilesFor } from './attention';
 import { attentionBackward as attentionBackwardRef, attentionForward as attentionForwardRef } from './attention.ref';
 import {
   attentionRunsIdentical,
@@ -52,6 +52,24 @@ describe('attention_forward / attention_backward vs the float64 reference', () =
     }
     const result = await checkAttentionBackward(gpu, shape, freshSeed(), 20);
     expect(result.ok, result.report).toBe(true);
+  });
+
+  // The benchmarks time these too (the backward's 32 KiB tiles, attentionSweep's shapes): each is checked here.
+  it('is accurate with 32 KiB tiles and with every tile shape the benchmarks sweep', async () => {
+    const gpu = await testGpu();
+    expect(gpu.adapter.limits.maxComputeWorkgroupStorageSize).toBeGreaterThanOrEqual(32768); // else the tiles would shrink unseen
+    const tileShapes = [ATTENTION_TILE_SHAPE, { dpt: 8, threads: 128 }, { dpt: 4, threads: 128 }, { dpt: 2, threads: 256 }];
+    for (const shape of [{ B: 1, T: 33, NH: 2, HS: 16 }, { B: 1, T: 65, NH: 1, HS: 64 }]) {
+      for (const [budget, tileShape] of [16384, 32768].flatMap((b) => tileShapes.map((t) => [b, t] as const))) {
+        const tiles = attentionTilesFor(gpu, shape.T, shape.HS, budget, tileShape);
+        const label = `${name(shape)} ${budget} B dpt=${tileShape.dpt} threads=${tileShape.threads}`;
+        const forward = await checkAttentionForward(gpu, shape, freshSeed(), 'flash', 1, tiles);
+        expect(forward.ok, `${label}: ${forward.report}`).toBe(true);
+        const backward = await checkAttentionBackward(gpu, shape, freshSeed(), 1, tiles);
+        expect(backward.ok, `${label}: ${backward.report}`).toBe(true);
+      }
+    }
+    expect(await attentionRunsIdentical(gpu, { B: 1, T: 65, NH: 1, HS: 64 }, freshSeed(), attentionTilesFor(gpu, 65, 64, 32768))).toBe(true);
   });
 
   it('is bit-identical across two runs (forward and backward, several tiles per sequence)', async () => {
