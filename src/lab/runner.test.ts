@@ -159,6 +159,16 @@ describe('resuming', () => {
     expect(comparable(results!)).toEqual(comparable(straight));
   });
 
+  it('a cancel between runs is an event of the run that was next (a reload must not resume a cancelled sweep)', async () => {
+    const abort = new AbortController();
+    const host = await cpuHost(dir(), (e) => e.type === 'run' && e.run.id === 'wd0-s0' && e.run.status === 'done' && abort.abort());
+    const results = await runSweep(host, sweep, { sweepId: 'tiny', signal: abort.signal, runs: [{ lambda: 0, seed: 0 }, { lambda: 1, seed: 0 }] });
+    const next = results.runs.find((r) => r.id === 'wd1-s0')!;
+    expect(next.status).toBe('pending');
+    expect(next.events.map((e) => e.kind)).toEqual(['cancelled']);
+    expect((await host.store.loadSweep('tiny')).results.runs.find((r) => r.id === 'wd1-s0')?.events.at(-1)?.kind).toBe('cancelled');
+  });
+
   it('resumes without the earlier results too: checkpoints alone (the base model carries its pretraining record)', async () => {
     const where = dir();
     const abort = new AbortController();

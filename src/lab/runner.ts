@@ -83,7 +83,7 @@ export async function runSweep(host: RunnerHost, sweep: SweepDefinition, options
         ctx.log(`${runId(key)}: already ${status}, skipped`);
         continue;
       }
-      await ctx.proceed(`the start of run ${runId(key)}`);
+      await ctx.proceed(`the start of run ${runId(key)}`).catch((error: unknown) => recordCancel(book, key, error));
       await runOne(ctx, book, key);
     }
     const controlSeeds = sweep.randomInitControl ? sweep.seeds.filter((s) => keys.some((k) => k.seed === s && k.lambda === sweep.lambdas[0])) : [];
@@ -96,6 +96,16 @@ export async function runSweep(host: RunnerHost, sweep: SweepDefinition, options
     engine.dispose();
   }
   return book.results;
+}
+
+/** A cancel between runs lands on the run that was next, as one inside a run does: a reload must not resume it. */
+async function recordCancel(book: ResultsBook, key: RunKey, error: unknown): Promise<never> {
+  const run = book.find(key);
+  if (error instanceof RunCancelled && run) {
+    const event = { time: new Date().toISOString(), kind: 'cancelled', message: error.message };
+    await book.saveRun({ ...run, events: [...run.events, event] }).catch(() => {}); // the cancel matters more
+  }
+  throw error;
 }
 
 /** One run, phase after phase; each phase is skipped when the results (or the store) already hold it. */
@@ -113,9 +123,10 @@ async function runOne(ctx: RunContext, book: ResultsBook, key: RunKey): Promise<
       await save({ status: 'pretraining' });
       base = await pretrainRun(ctx, key);
     }
+    // The outcome is saved before the checkpoints go: a kill in between must not lose the run's work.
     if (base.status === 'diverged') {
-      await ctx.host.store.deleteCheckpoints(ctx.sweepId, run.id);
       await save({ status: 'diverged', error: base.reason, pretrain: base.pretrain }, ['diverged', `pretraining diverged: ${base.reason}`]);
+      await ctx.host.store.deleteCheckpoints(ctx.sweepId, run.id);
       return;
     }
     const params = base.params!;
@@ -131,8 +142,8 @@ async function runOne(ctx: RunContext, book: ResultsBook, key: RunKey): Promise<
       const finetunes = [...run.finetunes, result].sort((a, b) => taskIndex(ctx, a.task) - taskIndex(ctx, b.task));
       await save({ finetunes }, ['phase', `fine-tuned ${spec.name} (${result.status})`]);
     }
-    await ctx.host.store.deleteCheckpoints(ctx.sweepId, run.id);
     await save({ status: 'done' }, ['done', 'done']);
+    await ctx.host.store.deleteCheckpoints(ctx.sweepId, run.id);
   } catch (error) {
     const [kind, message] = error instanceof RunCancelled ? ['cancelled', error.message] : ['error', (error as Error)?.message ?? String(error)];
     await save(kind === 'error' ? { error: message } : {}, [kind, message]).catch(() => {}); // the original error matters more

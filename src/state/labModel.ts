@@ -88,14 +88,21 @@ export function mergeMetricBatches(live: Record<string, LiveRun>, batches: reado
 
 export const TERMINAL_STATUSES: ReadonlySet<RunResult['status']> = new Set(['done', 'diverged', 'failed']);
 
+/** How an unfinished run last stopped, when the runner said so: the user cancelled it, or an error ended it. */
+export function runStopped(run: RunResult): 'cancelled' | 'error' | undefined {
+  const kind = run.events.at(-1)?.kind;
+  return !TERMINAL_STATUSES.has(run.status) && (kind === 'cancelled' || kind === 'error') ? kind : undefined;
+}
+
 /**
- * The sweep a reload interrupted: the newest stored one with an unfinished run, unless the user cancelled it
- * (a cancelled run's last event; Sweep continues it on request). It resumes the runs its document holds
- * (what was asked for: Train asks for one run of a larger grid), finished ones skipped by the runner.
+ * The sweep a reload interrupted: the newest stored one with an unfinished run, unless a run of it stopped
+ * (the user cancelled it, or an error ended it, which would only recur: Sweep continues either on request).
+ * It resumes the runs its document holds (what was asked for: Train asks for one run of a larger grid),
+ * finished ones skipped by the runner.
  */
 export function interruptedSweep(stored: readonly StoredSweep[]): { sweepId: string; results: Results; runs: RunKey[] } | undefined {
   const found = stored.find((s) => s.results.runs.some((r) => !TERMINAL_STATUSES.has(r.status)));
-  if (!found || found.results.runs.some((r) => r.events.at(-1)?.kind === 'cancelled')) return undefined;
+  if (!found || found.results.runs.some((r) => runStopped(r))) return undefined;
   return { sweepId: found.sweepId, results: found.results, runs: found.results.runs.map(({ lambda, seed }) => ({ lambda, seed })) };
 }
 

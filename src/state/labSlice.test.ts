@@ -190,6 +190,13 @@ describe('interruptedSweep (what a reload resumes)', () => {
     const restarted = { ...cancelled, runs: [doc.runs[0], { ...cancelled.runs[1], events: [...cancelled.runs[1].events, event('start')] }] };
     expect(interruptedSweep([stored('done', doc), stored('c', restarted)])?.sweepId).toBe('c');
   });
+
+  it('skips a sweep an error stopped (a reload would only meet it again), until a run starts again', () => {
+    const failed = { ...oneRunning, runs: [doc.runs[0], { ...oneRunning.runs[1], error: 'out of memory', events: [event('start'), event('error')] }] };
+    expect(interruptedSweep([stored('e', failed)])).toBeUndefined();
+    const retried = { ...failed, runs: [doc.runs[0], { ...failed.runs[1], events: [...failed.runs[1].events, event('start')] }] };
+    expect(interruptedSweep([stored('e', retried)])?.sweepId).toBe('e');
+  });
 });
 
 describe('runTrainReplaces (what the Train hint warns about)', () => {

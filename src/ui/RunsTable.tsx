@@ -25,6 +25,8 @@ const STATUS_CLASS: Record<RunRow['status'], string> = {
   failed: 'bad',
 };
 
+const STOPPED_CLASS: Record<NonNullable<RunRow['stopped']>, string> = { cancelled: 'pending', error: 'bad' };
+
 const INTEGER = new Intl.NumberFormat('en-US');
 
 function stepText(r: RunRow): string {
@@ -77,8 +79,8 @@ function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTablePr
                     <input type="checkbox" aria-label={`Compare run λ ${formatLambda(r.lambda)} seed ${r.seed}`} checked={picked.has(r.id)} onChange={(e) => toggle(r.id, e.target.checked)} />
                   </td>
                   <td>
-                    <span className={`status ${STATUS_CLASS[r.status]}`} title={r.error}>
-                      {r.status}
+                    <span className={`status ${r.stopped ? STOPPED_CLASS[r.stopped] : STATUS_CLASS[r.status]}`} title={r.error}>
+                      {r.stopped ? 'stopped' : r.status}
                     </span>
                   </td>
                   <td className="num">

@@ -240,4 +240,16 @@ describe('runs table rows', () => {
     expect(ft.rows[0]).toMatchObject({ phase: 'fine-tuning KV', step: 5, totalSteps: 90 });
     expect(rows[0].valBpc).toBe(run.pretrain!.valBitsPerChar.y.at(-1));
   });
+
+  it('an unfinished run that an error or a cancel stopped says so in words, not as still running', () => {
+    const event = (kind: string) => ({ time: '2026-11-26T07:00:00.000Z', kind, message: kind });
+    const run = { ...fixtureRun(1, 0, results.sweep), status: 'finetuning' as const, finetunes: [] };
+    const failed = { ...run, error: 'GPU out of memory', events: [event('start'), event('error')] };
+    expect(runRows({ sweep: results.sweep, runs: [failed] }).rows[0]).toMatchObject({ stopped: 'error', phase: 'stopped while fine-tuning: GPU out of memory' });
+    const cancelled = { ...run, status: 'pending' as const, events: [event('cancelled')] };
+    expect(runRows({ sweep: results.sweep, runs: [cancelled] }).rows[0]).toMatchObject({ stopped: 'cancelled', phase: 'cancelled before it started' });
+    const live = { [run.id]: { progress: { phase: 'finetune.KV', step: 5, steps: 90 } } };
+    expect(runRows({ sweep: results.sweep, runs: [failed] }, live).rows[0]).toMatchObject({ stopped: undefined, phase: 'fine-tuning KV' });
+    expect(runRows({ sweep: results.sweep, runs: [{ ...run, events: [event('start')] }] }).rows[0].stopped).toBeUndefined();
+  });
 });

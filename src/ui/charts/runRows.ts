@@ -1,6 +1,7 @@
 // Pure derivation of the runs table's rows from Results (and the runner's live progress, when it reports it).
 import type { Results, RunResult } from '../../lab/results';
 import type { TaskName } from '../../lab/sweep';
+import { runStopped } from '../../state/labModel';
 import { lambdaColor } from './colors';
 
 /** What the runner reports about a run in flight (the lab slice's live[runId].progress); rows fall back to Results. */
@@ -41,6 +42,8 @@ export interface RunRow {
   scores: Partial<Record<TaskName, TaskCell>>;
   device: string;
   error?: string;
+  /** An unfinished run that is not training: the user cancelled it, or an error stopped it (runStopped). */
+  stopped?: 'cancelled' | 'error';
 }
 
 const PHASE: Record<RunResult['status'], string> = {
@@ -56,6 +59,12 @@ const PHASE: Record<RunResult['status'], string> = {
 const lastOf = (xs: readonly number[] | undefined) => (xs && xs.length ? xs[xs.length - 1] : null);
 const finiteOr = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
+/** Where an unfinished run stopped and why, for the phase column (the error in words, not only a tooltip). */
+function stoppedPhase(run: RunResult, how: 'cancelled' | 'error'): string {
+  const where = run.status === 'pending' ? 'before it started' : `while ${PHASE[run.status]}`;
+  return how === 'cancelled' ? `cancelled ${where}` : `stopped ${where}: ${run.error ?? 'an error'}`;
+}
+
 export function runRow(run: RunResult, live?: LiveProgress): RunRow {
   const p = run.pretrain;
   const scores: RunRow['scores'] = {};
@@ -64,13 +73,14 @@ export function runRow(run: RunResult, live?: LiveProgress): RunRow {
     scores[f.task] = { value: finiteOr(f.score.value) === null ? null : f.score.value! * (pct ? 100 : 1), unit: pct ? '%' : 'bpc', status: f.status };
   }
   const running = run.status === 'pretraining' || run.status === 'measuring' || run.status === 'finetuning';
+  const stopped = live ? undefined : runStopped(run);
   return {
     id: run.id,
     lambda: run.lambda,
     seed: run.seed,
     color: lambdaColor(run.lambda),
     status: run.status,
-    phase: running && live ? phaseLabel(live.phase) : PHASE[run.status],
+    phase: running && live ? phaseLabel(live.phase) : stopped ? stoppedPhase(run, stopped) : PHASE[run.status],
     step: running && live ? live.step : (p?.steps ?? lastOf(p?.loss.x)),
     totalSteps: running && live?.steps !== undefined ? live.steps : (p?.steps ?? null),
     tokensPerSecond: finiteOr(running && live?.tokensPerSecond !== undefined ? live.tokensPerSecond : p?.tokensPerSecond),
@@ -78,6 +88,7 @@ export function runRow(run: RunResult, live?: LiveProgress): RunRow {
     scores,
     device: run.device,
     error: run.error,
+    stopped,
   };
 }
 
