@@ -10,7 +10,7 @@ import { PRESETS, timescale, type PresetName } from '../model/config';
 import type { BatchShape } from '../train/memory';
 import { finetunePhase, pretrainPhase, type PhaseConfig } from '../train/phase';
 import type { RunResult } from './results';
-import { pretrainSteps, runId, runModel, SweepError, type ProbeName, type RunKey, type SweepDefinition } from './sweep';
+import { pretrainSteps, runId, runModel, SweepError, type ProbeName, type RunKey, type SweepDefinition, type TaskName } from './sweep';
 
 /**
  * How much each measurement reads. Part of the plan (so of the results' meaning), fixed per preset: enough
@@ -112,6 +112,11 @@ export function requiredDataFiles(sweep: SweepDefinition): DataFileName[] {
 }
 
 /** Fails early, naming the field, when a sweep cannot run on a corpus: a batch larger than the data that fills it. */
+/** The smallest training set of a task that fills one fine-tuning batch (DOMAIN: characters, batch windows of T + 1). */
+export function minTrainSize(sweep: SweepDefinition, name: TaskName): number {
+  return name === 'DOMAIN' ? sweep.finetune.batch * runModel(sweep).T + 1 : sweep.finetune.batch;
+}
+
 export function checkSweepRunnable(sweep: SweepDefinition, corpus: Corpus, where = `sweep "${sweep.name}"`): void {
   const { T } = runModel(sweep);
   const windowsIn = (file: 'train' | 'validation') => Math.floor(((corpus.files[file]?.length ?? 0) - 1) / T);
@@ -122,8 +127,8 @@ export function checkSweepRunnable(sweep: SweepDefinition, corpus: Corpus, where
   const valNeeded = Math.max(sweep.pretrain.batch, MEASURE_SIZES[sweep.preset].rows);
   if (windowsIn('validation') < valNeeded) problems.push(`pretrain.batch: the validation text holds fewer than ${valNeeded} windows`);
   sweep.tasks.forEach((t, i) => {
-    const examples = t.name === 'DOMAIN' ? Math.floor((t.trainSize - 1) / T) : t.trainSize;
-    if (examples < sweep.finetune.batch) {
+    if (t.trainSize < minTrainSize(sweep, t.name)) {
+      const examples = t.name === 'DOMAIN' ? Math.floor((t.trainSize - 1) / T) : t.trainSize;
       const unit = t.name === 'DOMAIN' ? `characters (${examples} windows of ${T + 1})` : 'examples';
       problems.push(`tasks.${i}.trainSize: ${t.name} has ${t.trainSize} ${unit}, fewer than one fine-tuning batch (finetune.batch ${sweep.finetune.batch})`);
     }

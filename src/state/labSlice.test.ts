@@ -112,6 +112,33 @@ describe('lab slice', () => {
     expect(other.getState().sweep).toEqual(defaultSweep('lab'));
   });
 
+  it('leaving a shared view: the editor shows the own sweep again, and the selection keeps only own runs', () => {
+    const own = results();
+    const mine = { ...own, sweep: { ...own.sweep, lambdas: [0] }, runs: own.runs.filter((r) => r.lambda === 0) };
+    const store = newStore();
+    store.getState().loadResults(mine);
+    const link = (() => {
+      const sharer = newStore();
+      sharer.getState().loadResults(own);
+      return sharer.getState().shareUrl('https://lab.example/', new Date('2026-12-01T00:00:00Z'));
+    })();
+    store.getState().applyUrl(link);
+    const sharedOnly = own.runs.find((r) => r.lambda !== 0)!.id;
+    store.getState().setSelectedRuns([sharedOnly, mine.runs[0].id]);
+    store.getState().leaveShared();
+    expect(store.getState().sweep).toEqual(mine.sweep);
+    expect(store.getState().sweepFromLink).toBe(false);
+    expect(store.getState().selectedRunIds).toEqual([mine.runs[0].id]);
+  });
+
+  it("Train's seed follows the sweep's seeds: editing them to 3, 4 moves it to 3 (Train must not add seed 0 back)", () => {
+    const store = newStore();
+    expect(store.getState().setSweep({ ...defaultSweep('lab'), seeds: [3, 4] })).toBe(true);
+    expect(store.getState().singleRun.seed).toBe(3);
+    expect(store.getState().setSweep({ ...defaultSweep('lab'), seeds: [5, 4, 3] })).toBe(true);
+    expect(store.getState().singleRun.seed).toBe(3); // still in the grid: kept
+  });
+
   it('import: a good file is shown, a bad one names the field; CSV tables of what is shown', () => {
     const store = newStore();
     const doc = results();

@@ -98,7 +98,10 @@ export const createLabSlice: StateCreator<LabSlice> = (set, get, api) => ({
       set({ notice: { kind: 'error', message: `The sweep was not changed: ${issues(parsed.error)}` } });
       return false;
     }
-    set({ sweep: parsed.data });
+    // Train's seed follows the grid: seeds edited to "3, 4" must not have Train add seed 0 back to it.
+    const { singleRun } = get();
+    const seed = parsed.data.seeds.includes(singleRun.seed) ? singleRun.seed : parsed.data.seeds[0];
+    set({ sweep: parsed.data, singleRun: { ...singleRun, seed } });
     return true;
   },
 
@@ -146,6 +149,7 @@ export const createLabSlice: StateCreator<LabSlice> = (set, get, api) => ({
       shared: decoded.shared,
       notice: decoded.messages.length ? { kind: 'error', message: decoded.messages.join(' ') } : undefined,
     });
+    set((s) => ({ selectedRunIds: keepKnownRuns(s.selectedRunIds, selectViewedResults(s)) }));
   },
 
   shareUrl(baseHref, now = new Date()) {
@@ -154,7 +158,9 @@ export const createLabSlice: StateCreator<LabSlice> = (set, get, api) => ({
     return buildShareUrl(baseHref, results?.sweep ?? sweep, singleRun, results, now);
   },
 
-  leaveShared: () => set({ shared: undefined }),
+  // Back to the user's own results: the editor shows their sweep again, the selection keeps only their runs.
+  leaveShared: () =>
+    set((s) => ({ shared: undefined, sweepFromLink: false, sweep: s.results?.sweep ?? s.sweep, selectedRunIds: keepKnownRuns(s.selectedRunIds, s.results) })),
 
   importResultsText(text, fileName) {
     try {

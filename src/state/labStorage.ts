@@ -41,6 +41,7 @@ export const createLabStorageSlice: StateCreator<LabSlice, [], [], LabStorageSli
     set({ storageStatus: 'loading' });
     try {
       const { sweeps, problems } = await (store ?? (await labResultStore())).loadAll();
+      const known = new Set(get().storageProblems.map((p) => p.message));
       set({ storageStatus: 'ready', storedSweeps: sweeps, storageProblems: problems });
       const newest = sweeps[0];
       if (!get().results && newest) {
@@ -48,7 +49,8 @@ export const createLabStorageSlice: StateCreator<LabSlice, [], [], LabStorageSli
         get().loadResults(newest.results, newest.sweepId);
         if (sweepFromLink) set({ sweep }); // the link's settings stay in the editor beside the stored results
       }
-      if (problems.length) set({ notice: { kind: 'warning', message: `Some stored results could not be read and were skipped (delete them under "Saved in this browser", or re-import their results): ${problems.map((p) => p.message).join('; ')}` } });
+      // Only new problems are news: after a run, its own notice (an error, "Cancelled") must stay in view.
+      if (problems.some((p) => !known.has(p.message))) set({ notice: { kind: 'warning', message: `Some stored results could not be read and were skipped (delete them under "Saved in this browser", or re-import their results): ${problems.map((p) => p.message).join('; ')}` } });
     } catch (error) {
       set({ storageStatus: 'unavailable', notice: { kind: 'error', message: messageOf(error) } });
     }

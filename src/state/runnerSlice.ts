@@ -24,7 +24,8 @@ export interface RunnerSlice {
   runnerData?: { receivedBytes: number; totalBytes: number };
   startTrain: () => Promise<void>;
   startSweep: () => Promise<void>;
-  /** Continues the sweep a reload or a crash interrupted (interruptedSweep), unless the user cancelled it. */
+  /** Continues the sweep a reload or a crash interrupted (interruptedSweep), unless the user cancelled it;
+   *  not while a shared view is open or with no GPU (then on leaving the shared view). */
   resumeUnfinished: () => Promise<void>;
   pauseRun: () => void;
   resumeRun: () => void;
@@ -44,6 +45,7 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
   let pendingMetrics: MetricBatch[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let wired = false;
+  let runEventsSeen = 0;
 
   const flushMetrics = () => {
     flushTimer = undefined;
@@ -59,6 +61,7 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
         pendingMetrics.push(e.batch);
         flushTimer ??= setTimeout(flushMetrics, METRICS_FLUSH_MS);
       } else if (e.type === 'run') {
+        runEventsSeen++;
         get().upsertRun(e.run);
       } else if (e.type === 'log') {
         console.info(`[runner] ${e.message}`);
@@ -82,6 +85,16 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
       gpuWorker().subscribe(onEvent);
       wired = true;
     }
+    // What was open comes back when the worker refuses the start or it is cancelled before any run (no run event).
+    // The editor keeps the user's settings (the refusal's message says what to change in them).
+    const before = { results: get().results, sweepId: get().sweepId, editor: get().sweep, seen: runEventsSeen };
+    const restoreIfNothingRan = () => {
+      if (runEventsSeen !== before.seen) return false;
+      if (before.results) get().loadResults(before.results, before.sweepId);
+      else set({ results: undefined, sweepId: undefined });
+      set({ sweep: before.editor });
+      return true;
+    };
     get().loadResults(resume, sweepId);
     set({ runState: 'running' });
     try {
@@ -89,9 +102,13 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
       const done = await gpuWorker().request<Extract<WorkerEvent, { type: 'sweep-done' }>>((id) => ({ type: 'start', id, sweep, sweepId, runs, resume, dataBaseUrl }));
       if (flushTimer) clearTimeout(flushTimer);
       flushMetrics();
-      get().loadResults(done.results, sweepId);
-      if (done.status === 'cancelled') get().setNotice('info', 'Cancelled. Finished runs are kept; Sweep continues the rest.');
+      if (done.status === 'cancelled' && restoreIfNothingRan()) get().setNotice('info', 'Cancelled before any run started.');
+      else {
+        get().loadResults(done.results, sweepId);
+        if (done.status === 'cancelled') get().setNotice('info', 'Cancelled. Finished runs are kept; Sweep continues the rest.');
+      }
     } catch (error) {
+      restoreIfNothingRan();
       get().setNotice('error', messageOf(error));
     } finally {
       // Nothing is training now: a run the sweep stopped in (an error) must not stay "in progress".
@@ -127,7 +144,7 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
 
     async resumeUnfinished() {
       const unfinished = interruptedSweep(get().storedSweeps);
-      if (!unfinished || get().shared) return;
+      if (!unfinished || get().shared || get().gpuStatus !== 'ready') return;
       get().setNotice('info', `Resuming "${unfinished.results.sweep.name}" from its last checkpoint.`);
       await start(unfinished.results.sweep, unfinished.sweepId, unfinished.results, unfinished.runs);
     },

@@ -22,7 +22,7 @@ export function App() {
     void (async () => {
       await Promise.all([connectGpu(), restoreSaved()]);
       // A sweep interrupted by a reload or a crash continues from its last checkpoint.
-      if (useLab.getState().gpuStatus === 'ready') await useLab.getState().resumeUnfinished();
+      await useLab.getState().resumeUnfinished();
     })();
     return () => {
       window.removeEventListener('hashchange', onLinkChange);

@@ -3,7 +3,12 @@ import { useLab } from '../state/store';
 /** Shown while results from a share link are in view: whose device, when, and how to check them here. */
 export function SharedBanner() {
   const shared = useLab((s) => s.shared);
-  const leave = useLab((s) => s.leaveShared);
+  const { leaveShared, resumeUnfinished } = useLab.getState(); // actions never change
+  // Back to the user's results: a sweep that the link's opening kept from resuming continues now.
+  const leave = () => {
+    leaveShared();
+    void resumeUnfinished();
+  };
   const rerun = useLab((s) => s.rerunShared);
   const canRun = useLab((s) => s.gpuStatus === 'ready' && s.runState === 'idle');
   if (!shared) return null;

@@ -3,6 +3,7 @@
 // the sweep being edited comes in, edited copies go out through onSweepChange.
 import { useId, useMemo, useState } from 'react';
 import { paramCount, PRESETS, type PresetName } from '../../model/config';
+import { minTrainSize } from '../../lab/runnerPlan';
 import type { SweepDefinition } from '../../lab/sweep';
 import { LambdaControl } from './LambdaControl';
 import { LambdaGridEditor } from './LambdaGridEditor';
@@ -86,7 +87,12 @@ export function ExperimentControls(props: ExperimentControlsProps) {
             onCommit={(lr) => set({ ...sweep, finetune: { ...sweep.finetune, lr } })}
             suffix={`same for every λ · ${sweep.finetune.epochs} epochs · batch ${sweep.finetune.batch} · no decay`}
           />
-          <TaskPicker tasks={sweep.tasks} onToggle={(name, on) => set(withTask(sweep, name, on))} onSizeChange={(name, n) => set(withTaskSize(sweep, name, n))} />
+          <TaskPicker
+            tasks={sweep.tasks}
+            onToggle={(name, on) => set(withTask(sweep, name, on))}
+            onSizeChange={(name, n) => set(withTaskSize(sweep, name, n))}
+            minSize={(name) => minTrainSize(sweep, name)}
+          />
         </fieldset>
       </div>
       <RunButtons

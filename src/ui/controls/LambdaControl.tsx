@@ -15,6 +15,11 @@ export interface LambdaControlProps {
   disabled?: boolean;
 }
 
+/** What the slider announces: the λ Train runs, and the notch it sits at when λ lies between notches. */
+export function sliderText(lambda: number, notch: number): string {
+  return lambda === notch ? `λ = ${formatLambda(lambda)}` : `λ = ${formatLambda(lambda)} (slider at the nearest notch, ${formatLambda(notch)})`;
+}
+
 export function LambdaControl({ lambda, onLambdaChange, timescale, disabled }: LambdaControlProps) {
   const index = notchIndex(lambda);
   const last = LAMBDA_NOTCHES.length - 1;
@@ -30,7 +35,7 @@ export function LambdaControl({ lambda, onLambdaChange, timescale, disabled }: L
           step={1}
           value={index}
           disabled={disabled}
-          aria-valuetext={`λ = ${formatLambda(LAMBDA_NOTCHES[index])}`}
+          aria-valuetext={sliderText(lambda, LAMBDA_NOTCHES[index])}
           onChange={(e) => onLambdaChange(LAMBDA_NOTCHES[+e.target.value])}
         />
         <div className="slider-ticks" aria-hidden="true">

@@ -20,10 +20,12 @@ export interface TaskPickerProps {
   tasks: SweepDefinition['tasks'];
   onToggle: (name: TaskName, enabled: boolean) => void;
   onSizeChange: (name: TaskName, trainSize: number) => void;
+  /** The smallest size a task may have (one fine-tuning batch: minTrainSize). */
+  minSize: (name: TaskName) => number;
   disabled?: boolean;
 }
 
-export function TaskPicker({ tasks, onToggle, onSizeChange, disabled }: TaskPickerProps) {
+export function TaskPicker({ tasks, onToggle, onSizeChange, minSize, disabled }: TaskPickerProps) {
   return (
     <fieldset className="task-picker" disabled={disabled}>
       <legend>Fine-tuning tasks</legend>
@@ -41,7 +43,7 @@ export function TaskPicker({ tasks, onToggle, onSizeChange, disabled }: TaskPick
                 className="task-size-entry"
                 label={`${name} training ${taskUnit(name)}`}
                 value={spec.trainSize}
-                min={1}
+                min={minSize(name)}
                 max={maxTrainSize(spec)}
                 integer
                 step={1000}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultSweep, parseSweep } from '../../lab/sweep';
 import { paramCount, PRESETS, timescale } from '../../model/config';
 import { composeSvg, escapeXml, legendSvg } from '../ChartExport';
+import { sliderText } from './LambdaControl';
 import { validNumber } from './NumberField';
 import {
   formatLambda,
@@ -127,5 +128,12 @@ describe('chart export SVG', () => {
     const items = Array.from({ length: 12 }, (_, i) => ({ label: `λ item ${i}`, color: '#000' }));
     expect(legendSvg(items, 200, 0).height).toBeGreaterThan(legendSvg(items, 2000, 0).height);
     expect(legendSvg([], 200, 0)).toEqual({ markup: '', height: 0 });
+  });
+});
+
+describe('the lambda slider', () => {
+  it('announces the lambda Train runs, and the notch it shows when lambda lies between notches', () => {
+    expect(sliderText(0.1, LAMBDA_NOTCHES[notchIndex(0.1)])).toBe('λ = 0.1');
+    expect(sliderText(50, LAMBDA_NOTCHES[notchIndex(50)])).toBe('λ = 50 (slider at the nearest notch, 10)');
   });
 });
