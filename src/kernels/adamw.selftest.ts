@@ -61,8 +61,12 @@ export interface AdamwCheck {
   /** The clip scale of the last step: from the GPU and from the reference. */
   clip: number;
   refClip: number;
-  /** Final params as f32 bits, for determinism checks. */
+  /** Final params, m and v as f32 bits, for determinism checks. */
   params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  /** The optimizer state after the last step (readAdamwState: cursor, count, clip, t, lr). */
+  state: Awaited<ReturnType<typeof readAdamwState>>;
 }
 
 export async function checkAdamw(gpu: Gpu, c: AdamwCase, seed: number): Promise<AdamwCheck> {
@@ -114,7 +118,7 @@ export async function checkAdamw(gpu: Gpu, c: AdamwCase, seed: number): Promise<
     comparison.ok = false;
     comparison.report += `\nadamw hyper: cursor ${state.cursor}, t ${state.t} after ${c.steps} steps`;
   }
-  return { comparison, clip: state.clip, refClip, params: gotP };
+  return { comparison, clip: state.clip, refClip, params: gotP, m: gotM, v: gotV, state };
 }
 
 /** The page's quick check: 3 steps in one submit over a mixed-decay table whose size is not a multiple of 256. */

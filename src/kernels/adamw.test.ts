@@ -8,6 +8,7 @@ import { freshSeed } from './check';
 import { adamwKernels, adamwStep, packDecayTable, readAdamwState, writeAdamwHyper, writeAdamwSchedule } from './adamw';
 import { decayMask } from './adamw.ref';
 import { checkAdamw, scheduleFor, tensorTable, type AdamwCase } from './adamw.selftest';
+import { bitIdentical } from './harness';
 
 // N = 3001 (not a multiple of 256), with a zero-length tensor and tensors smaller than a workgroup.
 const MIXED = tensorTable([700, 64, 1200, 0, 5, 900, 132]);
@@ -52,12 +53,17 @@ describe('adamw_prepare + adamw_step', () => {
     expect(result.comparison.ok, result.comparison.report).toBe(true);
   });
 
+  // Same seed twice (gradients large enough to clip): params, m and v agree bit for bit, and so does the
+  // optimizer state (cursor, count, clip, t, lr).
   it('are bit-identical across two runs', async () => {
     const gpu = await testGpu();
     const c: AdamwCase = { table: MIXED, steps: 3, weightDecay: 0.1, gradScale: 2, oneSubmit: true };
     const seed = freshSeed();
     const [a, b] = [await checkAdamw(gpu, c, seed), await checkAdamw(gpu, c, seed)];
-    expect(Buffer.from(a.params.buffer).equals(Buffer.from(b.params.buffer))).toBe(true);
+    for (const key of ['params', 'm', 'v'] as const) expect(bitIdentical(a[key], b[key]), `${key} seed=${seed}`).toBe(true);
+    expect(a.state.clip).toBeLessThan(1); // the clip path ran
+    expect(a.state).toMatchObject({ cursor: c.steps, count: c.steps, t: c.steps });
+    expect(b.state).toEqual(a.state); // clip is an f32 read back exactly: equal numbers, equal bits
   });
 
   it('poison the step with NaN when the cursor runs past the schedule, and recover after a new upload', async () => {

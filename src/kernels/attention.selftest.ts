@@ -15,6 +15,7 @@ import {
   attentionForwardPlain,
   attentionForwardPlainKernel,
   attentionTilesFor,
+  ATTENTION_PLAIN_MAX_T,
   type AttentionTiles,
 } from './attention';
 import { attentionBackward as attentionBackwardRef, attentionForward as attentionForwardRef } from './attention.ref';
@@ -150,11 +151,17 @@ export async function checkAttentionBackward(
   return combineComparisons(parts);
 }
 
-/** Forward then backward, twice on fresh (poisoned) outputs: true when out, lse and dqkvr agree bit for bit. */
+/**
+ * Flash forward then backward, and the plain forward, twice on fresh (poisoned) outputs: true when out, lse,
+ * dqkvr and the plain forward's out and lse are finite (every element written) and agree bit for bit.
+ */
 export async function attentionRunsIdentical(gpu: Gpu, shape: AttentionShape, seed: number, tiles = attentionTilesFor(gpu, shape.T, shape.HS)): Promise<boolean> {
   const { B, T, NH, HS } = shape;
+  // The plain forward holds its scores in workgroup memory: it cannot run past ATTENTION_PLAIN_MAX_T, only there is it left out.
+  const withPlain = T <= ATTENTION_PLAIN_MAX_T;
   await gpu.pipelines.prepare(attentionForwardKernel, tiles.forward);
   await gpu.pipelines.prepare(attentionBackwardKernel, tiles.backward);
+  if (withPlain) await gpu.pipelines.prepare(attentionForwardPlainKernel, tiles.plain);
   const rng = new Rng(seed);
   const qkvr = uploadBuffer(gpu, 'test:qkvr', randomQkvr(rng, shape));
   const dout = uploadBuffer(gpu, 'test:dout', randomArray(rng, B * T * NH * HS));
@@ -163,14 +170,18 @@ export async function attentionRunsIdentical(gpu: Gpu, shape: AttentionShape, se
     const out = createBuffer(gpu, `test:out${run}`, B * T * NH * HS * 4);
     const lse = createBuffer(gpu, `test:lse${run}`, B * NH * T * 4);
     const dqkvr = createBuffer(gpu, `test:dqkvr${run}`, B * T * 3 * NH * HS * 4);
-    for (const buf of [out, lse, dqkvr]) poisonBuffer(gpu, buf);
+    const plainOut = createBuffer(gpu, `test:plain_out${run}`, B * T * NH * HS * 4);
+    const plainLse = createBuffer(gpu, `test:plain_lse${run}`, B * NH * T * 4);
+    const outputs = withPlain ? [out, lse, dqkvr, plainOut, plainLse] : [out, lse, dqkvr];
+    for (const buf of outputs) poisonBuffer(gpu, buf);
     await runOnce(gpu, [
       ...attentionForwardFlash(gpu, out, lse, qkvr, B, T, NH, HS, tiles),
       ...attentionBackward(gpu, dqkvr, dout, qkvr, out, lse, B, T, NH, HS, tiles),
+      ...(withPlain ? attentionForwardPlain(gpu, plainOut, plainLse, qkvr, B, T, NH, HS, tiles) : []),
     ]);
-    results.push(await Promise.all([out, lse, dqkvr].map((buf) => readF32(gpu, buf))));
-    for (const buf of [out, lse, dqkvr]) buf.destroy();
+    results.push(await Promise.all(outputs.map((buf) => readF32(gpu, buf))));
+    for (const buf of [out, lse, dqkvr, plainOut, plainLse]) buf.destroy();
   }
   for (const buf of [qkvr, dout]) buf.destroy();
-  return results[0].every((first, i) => bitIdentical(first, results[1][i]));
+  return results[0].every((first, i) => first.every(Number.isFinite) && bitIdentical(first, results[1][i]));
 }

@@ -72,7 +72,7 @@ describe('attention_forward / attention_backward vs the float64 reference', () =
     expect(await attentionRunsIdentical(gpu, { B: 1, T: 65, NH: 1, HS: 64 }, freshSeed(), attentionTilesFor(gpu, 65, 64, 32768))).toBe(true);
   });
 
-  it('is bit-identical across two runs (forward and backward, several tiles per sequence)', async () => {
+  it('is bit-identical across two runs (flash and plain forward, backward, several tiles per sequence)', async () => {
     const gpu = await testGpu();
     expect(await attentionRunsIdentical(gpu, { B: 2, T: 128, NH: 2, HS: 16 }, freshSeed())).toBe(true);
     expect(await attentionRunsIdentical(gpu, { B: 2, T: 65, NH: 1, HS: 64 }, freshSeed())).toBe(true);

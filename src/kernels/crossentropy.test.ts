@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBuffer, uploadBuffer } from '../gpu/buffers';
+import { createBuffer, poisonBuffer, uploadBuffer } from '../gpu/buffers';
 import { runDispatches } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import type { Gpu } from '../gpu/adapter';
@@ -48,9 +48,16 @@ describe('crossentropy_forward / crossentropy_backward', () => {
       createBuffer(gpu, 'dlogits', BT * V * 4),
     ];
     const [bl, bt, bw, losses, dlogits] = bufs;
+    // Outputs poisoned with NaN, so an unwritten loss or gradient fails; the bad-target row (expected NaN) starts
+    // finite instead, so it passes only if the kernels write their NaN there.
+    poisonBuffer(gpu, losses);
+    poisonBuffer(gpu, dlogits);
+    gpu.device.queue.writeBuffer(losses, 2 * 4, new Float32Array([1]));
+    gpu.device.queue.writeBuffer(dlogits, 2 * V * 4, new Float32Array(V).fill(1));
     await runDispatches(gpu, [crossentropyForward(gpu, losses, bl, bt, bw, BT, V), crossentropyBackward(gpu, dlogits, bl, bt, bw, BT, V)]);
     const [l, d] = await Promise.all([readF32(gpu, losses, BT), readF32(gpu, dlogits, BT * V)]);
     expect(l[0]).toBeGreaterThan(0);
+    expect(Array.from(d.subarray(0, V)).every(Number.isFinite)).toBe(true);
     expect(l[1]).toBe(0);
     expect(Array.from(d.subarray(V, 2 * V)).every((x) => x === 0)).toBe(true);
     expect(l[2]).toBeNaN();

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createBuffer, uploadBuffer } from '../gpu/buffers';
-import { runDispatches } from '../gpu/dispatch';
+import { createBuffer, poisonBuffer, uploadBuffer } from '../gpu/buffers';
+import { runOnce } from '../gpu/dispatch';
 import { readF32 } from '../gpu/readback';
 import { testGpu } from '../test/gpu';
 import { Rng } from '../util/rng';
 import { freshSeed, randomArray } from './check';
 import { MATMUL_CONFIGS, matmulDispatch, matmulPlanFor, prepareMatmul, validateMatmulConfig, type MatmulMode, type MatmulPlan } from './matmul';
 import { MATMUL_SWEEP } from './matmul.bench';
+import { bitIdentical } from './harness';
 import { matmulBackwardInput, matmulBackwardWeight, matmulForward } from './matmul.ref';
 import { checkMatmul, matmulLayout } from './matmul.selftest';
 
@@ -46,20 +47,33 @@ describe('matmul kernels against the float64 reference', () => {
     }
   });
 
+  // Every config matmulPlanFor can pick (largeForward, large, medium, small), unsplit and split in 3, twice each
+  // into NaN-poisoned outputs: every element written and the same bits both times. The shape is no multiple of
+  // any tile (M, N) nor of BK (K = 76: vec4-aligned rows with a partial last slice), and every split gets slices.
   for (const mode of MODES) {
-    it(`matmul_${mode} is bit-identical across two runs`, async () => {
+    it(`matmul_${mode} is bit-identical across two runs with every config, unsplit and split`, async () => {
       const gpu = await testGpu();
-      const [M, K, N] = [130, 72, 135];
-      const plan = { config: large, splits: 2 };
-      await prepareMatmul(gpu, [large]);
+      const [M, K, N] = [130, 76, 135];
+      await prepareMatmul(gpu);
       const { sizes } = matmulLayout(mode, M, K, N);
-      const rng = new Rng(freshSeed());
-      const a = uploadBuffer(gpu, 'a', randomArray(rng, sizes[1]));
-      const b = uploadBuffer(gpu, 'b', randomArray(rng, sizes[2]));
-      const outs = [createBuffer(gpu, 'out1', sizes[0] * 4), createBuffer(gpu, 'out2', sizes[0] * 4)];
-      for (const out of outs) await runDispatches(gpu, matmulDispatch(gpu, mode, out, a, b, M, K, N, plan));
-      const [first, second] = await Promise.all(outs.map((out) => readF32(gpu, out, sizes[0])));
-      expect(Buffer.from(first.buffer).equals(Buffer.from(second.buffer))).toBe(true);
+      const seed = freshSeed();
+      const rng = new Rng(seed);
+      const a = uploadBuffer(gpu, 'test:a', randomArray(rng, sizes[1]));
+      const b = uploadBuffer(gpu, 'test:b', randomArray(rng, sizes[2]));
+      const outs = [createBuffer(gpu, 'test:out1', sizes[0] * 4), createBuffer(gpu, 'test:out2', sizes[0] * 4)];
+      for (const [name, config] of Object.entries(MATMUL_CONFIGS)) {
+        for (const splits of [1, 3]) {
+          for (const out of outs) {
+            poisonBuffer(gpu, out);
+            await runOnce(gpu, matmulDispatch(gpu, mode, out, a, b, M, K, N, { config, splits }));
+          }
+          const [first, second] = await Promise.all(outs.map((out) => readF32(gpu, out, sizes[0])));
+          const label = `matmul_${mode} ${name} splits=${splits} seed=${seed}`;
+          expect(first.every(Number.isFinite), `${label}: unwritten outputs`).toBe(true);
+          expect(bitIdentical(first, second), label).toBe(true);
+        }
+      }
+      [a, b, ...outs].forEach((buf) => buf.destroy());
     });
   }
 });
