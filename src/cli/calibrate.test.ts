@@ -26,6 +26,17 @@ describe('npm run calibrate: arguments and derived sweeps', () => {
     expect(() => parseCalibrateArgs(['--config', 'c', '--out', 'o', '--task', 'KV', '--sizes', '1', '--epochs', '2'])).toThrow(/unknown argument "--epochs"/);
   });
 
+  it('refuses a list of lambdas (not calibrating at its first only) and empty entries (not seed, size or lambda 0)', () => {
+    const args = (...more: string[]) => parseCalibrateArgs(['--config', 'c', '--out', 'o', '--task', 'KV', '--sizes', '100', ...more]);
+    expect(() => args('--lambda', '0.1,0.3')).toThrow('--lambda takes one lambda (a calibration runs at one; the sweep\'s middle one by default), got "0.1,0.3"');
+    expect(() => args('--lambda', '')).toThrow('--lambda must be a comma-separated list of numbers, got ""');
+    expect(() => args('--seeds', '')).toThrow('--seeds must be a comma-separated list of non-negative integers, got ""');
+    expect(() => args('--seeds', '0,,2')).toThrow('--seeds must be a comma-separated list of non-negative integers, got "0,,2"');
+    expect(() => args('--seeds', ' ')).toThrow(/--seeds must be a comma-separated list/);
+    expect(() => parseCalibrateArgs(['--config', 'c', '--out', 'o', '--task', 'KV', '--sizes', '100,'])).toThrow('--sizes must be a comma-separated list of non-negative integers, got "100,"');
+    expect(args('--lambda', ' 0.1 ', '--seeds', '0, 2')).toMatchObject({ lambda: 0.1, seeds: [0, 2] });
+  });
+
   it('derives one sweep per size: the middle lambda, only the task, no probes or controls', () => {
     const base = { ...tinySweep(), lambdas: [0, 0.1, 0.3, 1, 3] };
     expect(midLambda(base)).toBe(0.3);

@@ -40,13 +40,22 @@ export interface CalibrateArgs {
   seeds?: number[];
 }
 
+/** A comma-separated list; an empty entry is refused (Number('') is 0: `--seeds ''` is not seed 0). */
 const numbers = (flag: string, text: string, integer: boolean): number[] => {
-  const values = text.split(',').map((t) => Number(t.trim()));
-  if (!values.length || values.some((v) => !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v)))) {
+  const parts = text.split(',').map((t) => t.trim());
+  const values = parts.map(Number);
+  if (parts.some((t) => t === '') || values.some((v) => !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v)))) {
     throw new UsageError(`${flag} must be a comma-separated list of ${integer ? 'non-negative integers' : 'numbers'}, got "${text}"`);
   }
   return values;
 };
+
+/** One lambda: a calibration runs at one (the band is for a mid-lambda model), so a list is refused, not cut to its first. */
+function oneLambda(text: string): number {
+  const values = numbers('--lambda', text, false);
+  if (values.length !== 1) throw new UsageError(`--lambda takes one lambda (a calibration runs at one; the sweep's middle one by default), got "${text}"`);
+  return values[0];
+}
 
 export function parseCalibrateArgs(argv: readonly string[]): CalibrateArgs {
   const given: Record<string, string> = {};
@@ -59,7 +68,7 @@ export function parseCalibrateArgs(argv: readonly string[]): CalibrateArgs {
   const task = given['--task'] as TaskName;
   if (!TASKS.includes(task) || task === 'DOMAIN') throw new UsageError(`--task must be one of ${TASKS.filter((t) => t !== 'DOMAIN').join(', ')} (DOMAIN is scored in bits/char, not a band), got "${task}"`);
   const sizes = [...new Set(numbers('--sizes', given['--sizes'], true))].sort((a, b) => a - b);
-  const lambda = given['--lambda'] === undefined ? undefined : numbers('--lambda', given['--lambda'], false)[0];
+  const lambda = given['--lambda'] === undefined ? undefined : oneLambda(given['--lambda']);
   const seeds = given['--seeds'] === undefined ? undefined : numbers('--seeds', given['--seeds'], true);
   return { config: given['--config'], out: given['--out'], task, sizes, ...(lambda === undefined ? {} : { lambda }), ...(seeds ? { seeds } : {}) };
 }

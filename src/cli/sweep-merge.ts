@@ -2,13 +2,15 @@
 //   npm run sweep:merge -- --out merged.json <dir or results.json> <dir or results.json> ...
 // Every input is validated with the results schema and must hold the same sweep definition (the merge refuses
 // otherwise, naming the field that differs). Runs and controls are combined in the sweep's order (merge.ts);
-// the output is a results file the page imports. Exit codes: 0 merged, 1 error.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// the output is a results file the page imports, written whole or not at all (a temporary file and a rename);
+// an --out that is one of the inputs is refused before anything is read. Exit codes: 0 merged, 1 error.
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { mergeResults, type MergeInput } from '../lab/merge';
 import { RESULTS_FILE } from '../lab/persist/files';
 import { parseResults, resultsToJson } from '../lab/results';
 import { errorLine, isMainCommand, UsageError } from '../util/cli';
+import { writeFileAtomic } from './trainFiles';
 
 export const USAGE = 'usage: npm run sweep:merge -- --out <merged.json> <dir or results.json> [more ...]';
 
@@ -27,9 +29,24 @@ export function parseMergeArgs(argv: readonly string[]): { out: string; inputs: 
   return { out, inputs };
 }
 
+/** The file an input names: `<dir>/results.json` for a directory, else the path itself. */
+const inputFile = (path: string): string => (existsSync(path) && statSync(path).isDirectory() ? join(path, RESULTS_FILE) : path);
+
+/** One file, however named (relative, through a link). */
+const canonical = (path: string): string => (existsSync(path) ? realpathSync(path) : resolve(path));
+
+/** Throws unless `out` is none of the inputs (a shard directory, its results.json, a results file). */
+export function assertOutNotInput(out: string, inputs: readonly string[]): void {
+  const target = canonical(out);
+  const clash = inputs.find((input) => canonical(input) === target || canonical(inputFile(input)) === target);
+  if (clash !== undefined) {
+    throw new UsageError(`--out ${out} is the input ${clash}: the merge would replace what it merges; nothing was written. Choose another --out.`);
+  }
+}
+
 /** A shard's results: `<dir>/results.json` or the file itself, validated. */
 export function readResultsInput(path: string): MergeInput {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, RESULTS_FILE) : path;
+  const file = inputFile(path);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -44,10 +61,11 @@ export function main(argv: readonly string[], deps: { log?: (line: string) => vo
   const log = deps.log ?? ((line: string) => console.log(line));
   try {
     const args = parseMergeArgs(argv);
+    assertOutNotInput(args.out, args.inputs);
     const { results, notes } = mergeResults(args.inputs.map(readResultsInput));
     const out = resolve(args.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, resultsToJson(results));
+    writeFileAtomic(out, resultsToJson(results));
     notes.forEach((note) => log(`note: ${note}`));
     log(`merged ${args.inputs.length} inputs: ${results.runs.length} runs, ${results.controls.length} controls of sweep "${results.sweep.name}" -> ${out}`);
     return 0;

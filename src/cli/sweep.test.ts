@@ -2,7 +2,7 @@
 // are refused naming the bad field, a sharded sweep merged equals the unsharded one, a rerun skips finished
 // runs, and the merge refuses shards of different sweeps.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuEngine } from '../engine/cpu';
 import { INDEX_FILE, RESULTS_FILE } from '../lab/persist/files';
@@ -96,6 +96,28 @@ describe('npm run sweep: shards, merge, resume', () => {
     expect(again.out).not.toMatch(/resumes|: pretraining|control:/);
   });
 
+  it('the merge refuses an --out that is one of its inputs, and writes its output whole or not at all', () => {
+    const before = shards.map((dir) => readFileSync(join(dir, RESULTS_FILE), 'utf8'));
+    for (const [out, input] of [[join(shards[0], RESULTS_FILE), shards[0]], [shards[1], shards[1]], [relative(process.cwd(), join(shards[1], RESULTS_FILE)), shards[1]]]) {
+      const m = mergeCli(['--out', out, ...shards]);
+      expect(m.code).toBe(1);
+      expect(m.out).toContain(`error: --out ${out} is the input ${input}: the merge would replace what it merges; nothing was written. Choose another --out.`);
+    }
+    const file = configFile('shard1-results.json', readFileSync(join(shards[1], RESULTS_FILE), 'utf8'));
+    expect(mergeCli(['--out', file, shards[0], file]).out).toContain(`error: --out ${file} is the input ${file}`);
+    expect(shards.map((dir) => readFileSync(join(dir, RESULTS_FILE), 'utf8'))).toEqual(before);
+
+    const merged = join(root, 'merged', 'all.json');
+    const old = readFileSync(merged, 'utf8');
+    mkdirSync(`${merged}.tmp-${process.pid}`); // the temporary file cannot be written
+    const failed = mergeCli(['--out', merged, ...shards]);
+    rmSync(`${merged}.tmp-${process.pid}`, { recursive: true });
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/error: could not write .*all\.json/);
+    expect(readFileSync(merged, 'utf8')).toBe(old);
+    expect(readdirSync(join(root, 'merged'))).toEqual(['all.json']);
+  });
+
   it('refuses to merge shards of different sweeps, and to run another sweep into a used directory', async () => {
     const other = readResults(join(shards[1], RESULTS_FILE));
     const path = configFile('other-results.json', { ...other, sweep: { ...other.sweep, finetune: { ...other.sweep.finetune, lr: 0.5 } } });
@@ -123,6 +145,16 @@ describe('npm run sweep: shards, merge, resume', () => {
     expect(run.out.split('\n')).toHaveLength(1); // refused before the sweep started: no progress, no run skipped or retrained
     expect(readFileSync(join(dir, RESULTS_FILE), 'utf8')).toBe(before);
     expect(readFileSync(join(dir, INDEX_FILE), 'utf8')).toBe(index);
+  });
+
+  it('runs into an --out whose first save stopped between store.json and results.json (a kill there), instead of refusing it', async () => {
+    const dir = join(root, 'index-only');
+    mkdirSync(dir);
+    writeFileSync(join(dir, INDEX_FILE), JSON.stringify({ sweepId: sweepIdOf(tinySweep()), checkpoints: [] }));
+    const run = await cli(['--config', TINY_CONFIG, '--out', dir, '--shard', '0/4']);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).not.toMatch(/holds no sweep/);
+    expect(readResults(join(dir, RESULTS_FILE)).runs.map((r) => [r.id, r.status])).toEqual([['wd0-s0', 'done']]);
   });
 
   it('refuses an --out holding results.json but no store.json, saying what is there and what to do', async () => {

@@ -13,7 +13,7 @@ import { PRESETS, type ModelConfig } from '../model/config';
 import { decodeCheckpoint, encodeCheckpoint } from '../train/checkpoint';
 import { pretrainPhase } from '../train/phase';
 import { main, parseTrainArgs } from './train';
-import { writeFileAtomic } from './trainFiles';
+import { keepMetricsUpTo, writeFileAtomic } from './trainFiles';
 
 const root = scratchDir('plasticity-train-cli-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -81,6 +81,15 @@ describe('npm run train: its --out directory', () => {
     expect(snapshot(done)).toEqual(before);
   });
 
+  it('refuses to resume a finished run into another directory too (it would write a zero-step result there)', async () => {
+    const elsewhere = join(root, 'done-elsewhere');
+    const resumedDone = await train(['--preset', 'tiny', '--wd', '0.1', '--resume', join(done, 'checkpoint.bin'), '--out', elsewhere]);
+    expect(resumedDone.code).toBe(1);
+    expect(resumedDone.out).toContain(`error: --resume ${join(done, 'checkpoint.bin')} is the end of a finished run: resuming it into --out ${elsewhere} ` +
+      'would only write a zero-step result there; nothing was changed. To train it further, start a new run with more --steps.');
+    expect(existsSync(elsewhere)).toBe(false);
+  });
+
   it('refuses a directory holding only metrics (no --resume to offer), and accepts one with an empty metrics file', async () => {
     const partial = join(root, 'partial');
     mkdirSync(partial);
@@ -91,6 +100,22 @@ describe('npm run train: its --out directory', () => {
     expect(readFileSync(join(partial, 'metrics.jsonl'), 'utf8')).toBe('{"type":"config"}\n');
     writeFileSync(join(partial, 'metrics.jsonl'), '');
     expect((await train(run(partial))).code).toBe(0);
+  });
+
+  it('cuts metrics back to a checkpoint: config lines and records up to its step stay, later ones and a torn last line go', () => {
+    const path = join(root, 'cut.jsonl');
+    const lines = [
+      { type: 'config', resumedAt: null }, { type: 'eval', step: 0 }, { type: 'step', step: 1 }, { type: 'step', step: 2 },
+      { type: 'result', status: 'cancelled', stepsDone: 2 }, { type: 'config', resumedAt: 2 }, { type: 'step', step: 3 }, { type: 'eval', step: 3 },
+    ].map((r) => JSON.stringify(r));
+    writeFileSync(path, lines.join('\n') + '\n{"type":"step","st');
+    expect(keepMetricsUpTo(path, 2)).toBe(3);
+    expect(readFileSync(path, 'utf8')).toBe([...lines.slice(0, 6), ''].join('\n'));
+    expect(keepMetricsUpTo(path, 2)).toBe(0);
+    expect(keepMetricsUpTo(path, 0)).toBe(4); // a resume from step 0 evaluates at step 0 again
+    expect(readFileSync(path, 'utf8')).toBe([lines[0], lines[5], ''].join('\n'));
+    expect(keepMetricsUpTo(join(root, 'no-metrics.jsonl'), 2)).toBe(0);
+    expect(existsSync(join(root, 'no-metrics.jsonl'))).toBe(false);
   });
 
   it('replaces a file whole or not at all: a failed write keeps the old file', () => {
@@ -105,17 +130,19 @@ describe('npm run train: its --out directory', () => {
 describe('npm run train: periodic checkpoints and --resume', () => {
   const straight = join(root, 'straight');
   const crashed = join(root, 'crashed');
+  const movedFrom = join(root, 'moved-from'); // a run that crashed after its checkpoint at step 4, and stays so
 
-  it('a run that fails at step 6 says where its last checkpoint (step 4) is; resuming it ends where an uninterrupted run ends', async () => {
+  it('a run that fails at step 8 says where its last checkpoint (step 4) is; resuming it records each step once and ends where an uninterrupted run ends', async () => {
     expect((await train(run(straight, '--seed', '3'))).code).toBe(0);
 
-    const failed = await train(run(crashed, '--seed', '3'), failingAt(6));
+    const failed = await train(run(crashed, '--seed', '3'), failingAt(8));
     expect(failed.code).toBe(1);
     const checkpoint = join(crashed, 'checkpoint.bin');
     const command = `npm run train -- --preset tiny --wd 0.1 --resume ${checkpoint}`;
     expect(failed.out).toContain(`error: GPU device lost\nthe last checkpoint is ${checkpoint} (step 4); to continue from it: ${command}`);
     expect(decodeCheckpoint(new Uint8Array(readFileSync(checkpoint)))).toMatchObject({ progress: { step: 4 }, sampler: { step: 4 }, meta: { preset: 'tiny', seed: 3 } });
     expect(existsSync(join(crashed, 'result.json'))).toBe(false);
+    expect(metrics(crashed).filter((r) => r.type === 'step').map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]); // 5 and 6 after the checkpoint
 
     const resumed = await train(command.split(' ').slice(4)); // the printed command, as given: no --seed, --steps, --out
     expect(resumed.code, resumed.out).toBe(0);
@@ -125,11 +152,45 @@ describe('npm run train: periodic checkpoints and --resume', () => {
     expect(result).toMatchObject({ preset: 'tiny', seed: 3, phase: { steps: 8, evalEvery: 2 }, result: { status: 'completed', stepsDone: 8, stepsThisCall: 4 } });
     const config = metrics(crashed).filter((r) => r.type === 'config');
     expect(config.map((c) => [c.seed, c.resumedAt])).toEqual([[3, null], [3, 4]]);
-    expect(metrics(crashed).filter((r) => r.type === 'step').map((r) => r.step).slice(-4)).toEqual([5, 6, 7, 8]);
+    // every step and evaluation once (those the crash cut off after step 4 were dropped and trained again),
+    // with the numbers of the run that never stopped
+    const records = (dir: string, type: string) => metrics(dir).filter((r) => r.type === type).map(({ step, loss, valLoss }) => ({ step, loss, valLoss }));
+    expect(records(crashed, 'step').map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(records(crashed, 'step')).toEqual(records(straight, 'step'));
+    expect(records(crashed, 'eval')).toEqual(records(straight, 'eval'));
     // parameters, moments, sampler and progress: the same numbers as the run that never stopped (the header's
     // key order may differ: a resumed run's phase config was read back through the checkpoint's schema)
     const ckptOf = (dir: string) => decodeCheckpoint(new Uint8Array(readFileSync(join(dir, 'checkpoint.bin'))));
     expect(ckptOf(crashed)).toEqual(ckptOf(straight));
+  });
+
+  it('a run resumed into another directory saves its checkpoint there at the start; after a crash there, the printed command resumes it', async () => {
+    const from = movedFrom;
+    const to = join(root, 'moved-to');
+    expect((await train(run(from, '--seed', '3'), failingAt(6))).code).toBe(1); // checkpoint at step 4
+    const fromBefore = snapshot(from);
+    const failed = await train(['--preset', 'tiny', '--wd', '0.1', '--resume', join(from, 'checkpoint.bin'), '--out', to], failingAt(1));
+    expect(failed.code).toBe(1);
+    const checkpoint = join(to, 'checkpoint.bin');
+    const command = `npm run train -- --preset tiny --wd 0.1 --resume ${checkpoint}`;
+    expect(failed.out).toContain(`error: GPU device lost\nthe last checkpoint is ${checkpoint} (step 4); to continue from it: ${command}`);
+    expect(failed.out).not.toContain('--out');
+    expect(decodeCheckpoint(new Uint8Array(readFileSync(checkpoint)))).toMatchObject({ progress: { step: 4 }, meta: { preset: 'tiny', seed: 3, valBatches: 1 } });
+    expect(snapshot(from)).toEqual(fromBefore); // the run resumed from is left as it was
+
+    // the command that resumed it, given again, is refused (it would start over in a directory holding a run) and says what to give
+    const again = await train(['--preset', 'tiny', '--wd', '0.1', '--resume', join(from, 'checkpoint.bin'), '--out', to]);
+    expect(again.code).toBe(1);
+    expect(again.out).toContain(`already holds a run (checkpoint.bin, metrics.jsonl); nothing was changed. Drop --out to continue the run in ${from}, ` +
+      `or choose an empty --out. To continue the run in ${to}, give --resume ${checkpoint} without --out.`);
+
+    const resumed = await train(command.split(' ').slice(4));
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(resumed.lines.at(-1)).toMatch(new RegExp(`^completed at step 8/8: .* Wrote ${to}$`));
+    expect(metrics(to).filter((r) => r.type === 'config').map((c) => c.resumedAt)).toEqual([4, 4]);
+    expect(metrics(to).filter((r) => r.type === 'step').map((r) => r.step)).toEqual([5, 6, 7, 8]);
+    const ckptOf = (dir: string) => decodeCheckpoint(new Uint8Array(readFileSync(join(dir, 'checkpoint.bin'))));
+    expect(ckptOf(to)).toEqual(ckptOf(straight));
   });
 
   it('--resume refuses flags that contradict the checkpoint, all of them named, and changes nothing', async () => {
@@ -151,9 +212,9 @@ describe('npm run train: periodic checkpoints and --resume', () => {
     const other = join(root, 'other');
     cpSync(straight, other, { recursive: true });
     const before = snapshot(other);
-    const refused = await train(['--preset', 'tiny', '--wd', '0.1', '--resume', join(crashed, 'checkpoint.bin'), '--out', other]);
+    const refused = await train(['--preset', 'tiny', '--wd', '0.1', '--resume', join(movedFrom, 'checkpoint.bin'), '--out', other]);
     expect(refused.code).toBe(1);
-    expect(refused.out).toContain(`--out ${other} already holds a run (checkpoint.bin, result.json, metrics.jsonl); nothing was changed. Drop --out to continue the run in ${crashed}`);
+    expect(refused.out).toContain(`--out ${other} already holds a run (checkpoint.bin, result.json, metrics.jsonl); nothing was changed. Drop --out to continue the run in ${movedFrom}`);
     expect(snapshot(other)).toEqual(before);
 
     const ckpt = decodeCheckpoint(new Uint8Array(readFileSync(resume)));

@@ -7,8 +7,10 @@
 // at the start, at a few fixed steps along the way (the sweep runner's checkpointSteps) and at a Ctrl-C,
 // metrics.jsonl and result.json. An --out that already holds a run is refused. --resume continues a
 // checkpoint with its own settings (seed, steps, evaluation, decay group, data order) in its own directory
-// unless --out says otherwise; flags that contradict the checkpoint, and a finished run's own last checkpoint, are refused. After a crash or a lost
-// device the error line says which checkpoint to resume. Exit codes: 0 done (or cancelled with Ctrl-C,
+// unless --out says otherwise (then the checkpoint is saved there at the start too, so that directory is a
+// run of its own to resume); in its own directory metrics.jsonl is first cut back to the checkpoint's step.
+// Flags that contradict the checkpoint, and a finished run's last checkpoint, are refused. After a crash or a
+// lost device the error line says which checkpoint to resume. Exit codes: 0 done (or cancelled with Ctrl-C,
 // checkpoint written), 1 error, 2 diverged.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -27,7 +29,7 @@ import { assertTrainingMemoryFits } from '../train/memory';
 import { pretrainPhase, type PhaseConfig } from '../train/phase';
 import { freshProgress, runPhase, type EvalMetrics, type PhaseHooks, type PhaseProgress, type PhaseResult, type StepMetrics } from '../train/runPhase';
 import { errorLine, isMainCommand, stopOnCtrlC, UsageError } from '../util/cli';
-import { assertOutFree, CHECKPOINT_FILE, METRICS_FILE, readTrainCheckpoint, RESULT_FILE, writeFileAtomic, type TrainCheckpoint } from './trainFiles';
+import { assertOutFree, CHECKPOINT_FILE, keepMetricsUpTo, METRICS_FILE, readTrainCheckpoint, RESULT_FILE, writeFileAtomic, type TrainCheckpoint } from './trainFiles';
 
 export const USAGE =
   'usage: npm run train -- --preset <tiny|lab|tpp20|overtrained> --wd <lambda> [--steps N] [--seed S] [--out dir]\n' +
@@ -231,7 +233,10 @@ export async function main(argv: readonly string[], deps: TrainDeps = {}): Promi
     mkdirSync(out, { recursive: true });
     const metricsPath = join(out, METRICS_FILE);
     const record = (line: object) => appendFileSync(metricsPath, JSON.stringify(line) + '\n');
-    if (!resumed) writeFileSync(metricsPath, '');
+    // A run resumed in its own directory continues its metrics from the checkpoint's step; into another, starts them.
+    const inPlace = resumed !== null && resolve(dirname(args.resume!)) === out;
+    if (inPlace) keepMetricsUpTo(metricsPath, run.progress.step);
+    else writeFileSync(metricsPath, '');
     const meta = { preset: args.preset, seed: args.seed, lambda: phase.weightDecay, valBatches: args.valBatches };
     const save = async (progress: PhaseProgress) => {
       const ckpt = await captureCheckpoint(e, { phase, progress, sampler: run.sampler.getState(), meta });
@@ -239,7 +244,7 @@ export async function main(argv: readonly string[], deps: TrainDeps = {}): Promi
       writeFileAtomic(join(out, CHECKPOINT_FILE), encodeCheckpoint(ckpt));
       saved = { path: join(out, CHECKPOINT_FILE), step: progress.step };
     };
-    if (!resumed) await save(run.progress); // resumable from the first step on
+    if (!inPlace) await save(run.progress); // resumable from the first step on, from this directory
 
     const ts = timescale({ ...phase.schedule, steps: phase.steps }, phase.weightDecay);
     log(`adapter: ${adapter}`);

@@ -1,6 +1,7 @@
 // What `npm run train` reads and writes in its --out directory (src/cli/train.ts runs the training):
 //   checkpoint.bin  the run's last checkpoint (src/train/checkpoint.ts format), replaced at every checkpoint
-//   metrics.jsonl   one JSON object a line: config, step, eval, result (appended to when resuming)
+//   metrics.jsonl   one JSON object a line: config, step, eval, result (resuming keeps the records up to the
+//                   checkpoint's step, so steps a crash lost are not recorded twice, then appends)
 //   result.json     the run's outcome
 // A directory that already holds a run is never written into by a new run (it would be destroyed); files are
 // replaced through a temporary file and a rename, so a crash never leaves half a checkpoint.
@@ -43,20 +44,60 @@ export function runFilesIn(out: string): string[] {
  * is at its phase's last step; resuming it there would replace the run's result with a zero-step one).
  */
 export function assertOutFree(out: string, resume?: string, finished = false): void {
+  const further = 'To train it further, start a new run with more --steps.';
   if (resume && resolve(dirname(resume)) === resolve(out)) {
     if (finished && existsSync(join(out, RESULT_FILE))) {
-      throw new Error(`--resume ${resume} is the end of a finished run: its result is ${join(out, RESULT_FILE)}; nothing was changed. ` +
-        'To train it further, start a new run with more --steps.');
+      throw new Error(`--resume ${resume} is the end of a finished run: its result is ${join(out, RESULT_FILE)}; nothing was changed. ${further}`);
     }
     return;
+  }
+  if (resume && finished) {
+    throw new Error(`--resume ${resume} is the end of a finished run: resuming it into --out ${out} would only write a zero-step result there; ` +
+      `nothing was changed. ${further}`);
   }
   const held = runFilesIn(out);
   if (!held.length) return;
   const what = `--out ${out} already holds a run (${held.join(', ')}); nothing was changed.`;
-  if (resume) throw new Error(`${what} Drop --out to continue the run in ${dirname(resume)}, or choose an empty --out.`);
   const checkpoint = join(out, CHECKPOINT_FILE);
+  if (resume) {
+    const there = held.includes(CHECKPOINT_FILE) ? ` To continue the run in ${out}, give --resume ${checkpoint} without --out.` : '';
+    throw new Error(`${what} Drop --out to continue the run in ${dirname(resume)}, or choose an empty --out.${there}`);
+  }
   const resumeIt = held.includes(CHECKPOINT_FILE) ? `To continue that run, add --resume ${checkpoint}; to` : 'To';
   throw new Error(`${what} ${resumeIt} train a new run, choose another --out (or delete that directory).`);
+}
+
+/** The step a metrics record belongs to (step and eval records: step; a result: the steps it had done). */
+function recordStep(record: Record<string, unknown>): number | undefined {
+  const step = record.type === 'result' ? record.stepsDone : record.step;
+  return typeof step === 'number' ? step : undefined;
+}
+
+/**
+ * Rewrites `path` (atomically) keeping its config lines and the records at or before `step`: what a run
+ * resumed from a checkpoint at `step` has already recorded. The steps after it, which a crash cut off after
+ * they were recorded, are trained and recorded again; so is everything from step 0 (a phase resumed at 0
+ * evaluates at 0 again). A line that is not a JSON object (the torn last line of a killed write) is dropped;
+ * a missing file stays missing. Returns how many lines were dropped.
+ */
+export function keepMetricsUpTo(path: string, step: number): number {
+  if (!existsSync(path)) return 0;
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const kept = lines.filter((line) => {
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      return false;
+    }
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return false;
+    const r = record as Record<string, unknown>;
+    const at = recordStep(r);
+    return r.type === 'config' || at === undefined || at < step || (at === step && step > 0);
+  });
+  if (kept.length !== lines.length || !text.endsWith('\n')) writeFileAtomic(path, kept.map((line) => line + '\n').join(''));
+  return lines.length - kept.length;
 }
 
 const PRESET_NAMES = Object.keys(PRESETS) as [PresetName, ...PresetName[]];

@@ -40,6 +40,12 @@ export interface FinetuneArgs {
   valBitsBefore: number | null;
   /** Stream live metrics under this run id (none for controls). */
   liveId?: string;
+  /**
+   * Stores the result (the run's record, or the control). The fine-tune's checkpoint is deleted only after it
+   * resolves, so a kill before the result is stored resumes the fine-tune from its last checkpoint instead of
+   * from the start; a save that throws keeps it.
+   */
+  save: (result: FinetuneResult) => Promise<void>;
 }
 
 interface FinetuneHistory {
@@ -108,10 +114,14 @@ export async function finetuneTask(ctx: RunContext, args: FinetuneArgs): Promise
   const common = { task: name, curve, scoreCurve, ...stepsTo50(metric, out.history.score), seconds: out.seconds };
   if (out.status === 'diverged') {
     ctx.log(`${args.ownerId}: fine-tuning ${name} diverged: ${out.reason}`);
-    return { ...common, score: { metric, value: null }, gain: null, status: 'diverged' };
+    const diverged: FinetuneResult = { ...common, score: { metric, value: null }, gain: null, status: 'diverged' };
+    await args.save(diverged); // runSegmented has already freed a diverged phase's checkpoint
+    return diverged;
   }
   const score = await scoreTask(engine, task, { rows: sizes.rows, limit: fullTestLimit(task, args.spec.testSize, ctx.model.T), answerNll: true });
   const forgetting = name === 'DOMAIN' ? { forgetting: finiteOrNull((await validationBitsPerChar(ctx)) - (args.valBitsBefore ?? NaN)) } : {};
+  const result: FinetuneResult = { ...common, score, gain: scoreGain(score, args.before), ...forgetting, status: 'done' };
+  await args.save(result);
   await ctx.host.store.deleteCheckpoints(ctx.sweepId, args.ownerId, `finetune:${name}`);
-  return { ...common, score, gain: scoreGain(score, args.before), ...forgetting, status: 'done' };
+  return result;
 }

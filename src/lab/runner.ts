@@ -19,7 +19,7 @@ import { checkTrainingMemory, maxFittingBatchOf, type MemoryLimits } from '../tr
 import { finetuneTask } from './finetune';
 import { measureBase, validationBitsPerChar } from './measureBase';
 import { loadBase, pretrainRun } from './pretrain';
-import type { Results, RunResult } from './results';
+import type { FinetuneResult, Results, RunResult } from './results';
 import { ResultsBook, sweepDifference } from './resultsBook';
 import { createContext, RunCancelled, type RunContext, type RunnerHost } from './runnerContext';
 import { batchShapes, checkSweepRunnable, runSeeds } from './runnerPlan';
@@ -138,9 +138,12 @@ async function runOne(ctx: RunContext, book: ResultsBook, key: RunKey): Promise<
       await save({ status: 'finetuning' });
       const before = run.base!.zeroShot.find((z) => z.task === spec.name)?.score;
       if (!before) throw new Error(`${run.id}: no zero-shot score of ${spec.name} in its base measurements`);
-      const result = await finetuneTask(ctx, { ownerId: run.id, seed: key.seed, spec, startParams: params, before, valBitsBefore: run.base!.valBitsPerChar, liveId: run.id });
-      const finetunes = [...run.finetunes, result].sort((a, b) => taskIndex(ctx, a.task) - taskIndex(ctx, b.task));
-      await save({ finetunes }, ['phase', `fine-tuned ${spec.name} (${result.status})`]);
+      // The result is stored before the fine-tune's checkpoint is freed (finetuneTask's `save`).
+      const store = async (result: FinetuneResult) => {
+        const finetunes = [...run.finetunes, result].sort((a, b) => taskIndex(ctx, a.task) - taskIndex(ctx, b.task));
+        await save({ finetunes }, ['phase', `fine-tuned ${spec.name} (${result.status})`]);
+      };
+      await finetuneTask(ctx, { ownerId: run.id, seed: key.seed, spec, startParams: params, before, valBitsBefore: run.base!.valBitsPerChar, liveId: run.id, save: store });
     }
     await save({ status: 'done' }, ['done', 'done']);
     await ctx.host.store.deleteCheckpoints(ctx.sweepId, run.id);
@@ -163,6 +166,6 @@ async function runControl(ctx: RunContext, book: ResultsBook, seed: number, spec
   const task = ctx.task(spec.name, seed);
   const before = await scoreTask(engine, task, { rows: sizes.rows, limit: fullTestLimit(task, spec.testSize, model.T), answerNll: true });
   const valBitsBefore = spec.name === 'DOMAIN' ? await validationBitsPerChar(ctx) : null;
-  const result = await finetuneTask(ctx, { ownerId: `control-s${seed}`, seed, spec, startParams, before, valBitsBefore });
-  await book.saveControl({ task: spec.name, seed, result });
+  const save = (result: FinetuneResult) => book.saveControl({ task: spec.name, seed, result });
+  await finetuneTask(ctx, { ownerId: `control-s${seed}`, seed, spec, startParams, before, valBitsBefore, save });
 }

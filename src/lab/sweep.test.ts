@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtCorpus } from '../data/corpus.fixture';
 import { imdbRecords } from '../data/corpus';
@@ -28,6 +30,28 @@ describe('sweep definitions', () => {
     }
     expect(() => parseSweep({ ...defaultSweep(), seeds: [1, 1] })).toThrow(/seeds: seeds must be distinct/);
     expect(() => parseSweep({ ...defaultSweep(), version: 2 })).toThrow(/version/);
+  });
+
+  it('refuses an unknown key anywhere in the sweep, naming where, rather than dropping it', () => {
+    const d = defaultSweep('tiny');
+    const cases: Array<[unknown, string]> = [
+      [{ ...d, pretrain: { ...d.pretrain, steps: 5 } }, 'pretrain: Unrecognized key: "steps"'],
+      [{ ...d, pretrain: { ...d.pretrain, budget: { kind: 'steps', value: 5, tokens: 3 } } }, 'pretrain.budget: Unrecognized key: "tokens"'],
+      [{ ...d, pretrain: { ...d.pretrain, budget: { kind: 'tokensPerParam', value: 20, steps: 5 } } }, 'pretrain.budget: Unrecognized key: "steps"'],
+      [{ ...d, finetune: { ...d.finetune, weight_decay: 0.1 } }, 'finetune: Unrecognized key: "weight_decay"'],
+      [{ ...d, tasks: [d.tasks[0], { ...d.tasks[1], size: 400 }] }, 'tasks.1: Unrecognized key: "size"'],
+    ];
+    for (const [sweep, message] of cases) expect(() => parseSweep(sweep, 'my.json')).toThrow(message);
+  });
+
+  it("the repo's own sweep files and reference results parse (configs/, docs/results/)", () => {
+    const files = ['configs', 'docs/results', 'docs/results/calibration'].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)));
+    const parsed = files.flatMap((file) => {
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      if (json.kind === 'plasticity-lab-results') return [parseResults(json, file).sweep];
+      return 'pretrain' in json ? [parseSweep(json, file)] : []; // calibration summaries are not sweeps
+    });
+    expect(parsed.length).toBeGreaterThanOrEqual(4); // configs/default.json, configs/tiny.json, the H200 sweep and its calibrated definition
   });
 
   it("a task's size beyond what it can supply is refused, naming the field and the limit", () => {

@@ -19,9 +19,11 @@ export const PROBES = ['sentiment', 'genre'] as const;
 const positive = z.number().finite().positive();
 const count = z.number().int().positive();
 
+// Every object of a sweep is strict: a misspelt or unknown key (pretrain.steps for the budget) is refused by
+// name rather than silently dropped, so a sweep file never runs with a setting it did not say.
 export const PretrainBudgetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('tokensPerParam'), value: positive.max(10_000) }),
-  z.object({ kind: z.literal('steps'), value: count.max(10_000_000) }),
+  z.object({ kind: z.literal('tokensPerParam'), value: positive.max(10_000) }).strict(),
+  z.object({ kind: z.literal('steps'), value: count.max(10_000_000) }).strict(),
 ]);
 
 /**
@@ -54,6 +56,7 @@ export const TaskSpecSchema = z
     /** Test examples (DOMAIN: characters). */
     testSize: count.max(MAX_TASK_SIZE),
   })
+  .strict()
   .superRefine((spec, ctx) => {
     const limits = TASK_SIZE_LIMITS[spec.name];
     for (const field of ['trainSize', 'testSize'] as const) {
@@ -83,14 +86,14 @@ export const SweepSchema = z
       minLrFrac: z.number().min(0).max(1),
       /** Validation loss every this many steps (0: only at the end). */
       evalEvery: z.number().int().min(0),
-    }),
+    }).strict(),
     finetune: z.object({
       lr: positive.max(1),
       epochs: count.max(100),
       batch: count.max(4096),
       weightDecay: z.number().min(0).max(100),
       warmupFrac: z.number().min(0).max(0.5),
-    }),
+    }).strict(),
     tasks: z.array(TaskSpecSchema).max(TASKS.length),
     probes: z.array(z.enum(PROBES)).max(PROBES.length),
     /** Also fine-tune a randomly initialized model per task and seed (does the task measure trainability only?). */

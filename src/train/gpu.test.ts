@@ -144,7 +144,7 @@ describe('npm run train (src/cli/train.ts main), tiny preset', () => {
     expect(() => parseTrainArgs(['--preset', 'tiny', '--wd', '0', '--decay-group', 'some'])).toThrow(/all or matrices/);
   });
 
-  it('trains, prints progress, writes metrics and a checkpoint that resumes; exits 0', async () => {
+  it('trains, prints progress, writes metrics and a checkpoint; a stopped run resumes into another directory; exits 0', async () => {
     const out = join(scratch, 'ok');
     const lines: string[] = [];
     const args = ['--preset', 'tiny', '--wd', '0.1', '--steps', '6', '--eval-every', '3', '--val-batches', '2', '--decay-group', 'matrices', '--out', out];
@@ -159,9 +159,28 @@ describe('npm run train (src/cli/train.ts main), tiny preset', () => {
     const ckpt = decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.bin'))));
     expect(ckpt).toMatchObject({ progress: { step: 6 }, sampler: { kind: 'window-sampler', step: 6 }, model: { decayGroup: 'matrices' }, meta: { preset: 'tiny', seed: 1, lambda: 0.1 } });
     lines.length = 0;
-    const resumed = ['--preset', 'tiny', '--wd', '0.1', '--resume', join(out, 'checkpoint.bin'), '--out', join(scratch, 'resumed')];
+    // the finished run's last checkpoint has nothing left to train: refused, in another directory too
+    const finished = ['--preset', 'tiny', '--wd', '0.1', '--resume', join(out, 'checkpoint.bin'), '--out', join(scratch, 'finished-elsewhere')];
+    expect(await main(finished, { gpu: await testGpu(), log: (l) => lines.push(l) })).toBe(1);
+    expect(lines.join('\n')).toMatch(/is the end of a finished run: resuming it into --out .*finished-elsewhere would only write a zero-step result there/);
+
+    // a run stopped after its first progress line resumes into another directory, from the GPU's own checkpoint
+    const stopped = join(scratch, 'stopped');
+    const stop = new AbortController();
+    lines.length = 0;
+    const log = (l: string) => (lines.push(l), l.startsWith('step ') && stop.abort());
+    expect(await main([...args.slice(0, -1), stopped], { gpu: await testGpu(), log, signal: stop.signal })).toBe(0);
+    const at = decodeCheckpoint(new Uint8Array(readFileSync(join(stopped, 'checkpoint.bin')))).progress.step;
+    expect(lines.at(-1)).toMatch(new RegExp(`^cancelled at step ${at}/6`));
+    expect(at).toBeLessThan(6);
+    lines.length = 0;
+    const moved = join(scratch, 'resumed');
+    const resumed = ['--preset', 'tiny', '--wd', '0.1', '--resume', join(stopped, 'checkpoint.bin'), '--out', moved];
     expect(await main(resumed, { gpu: await testGpu(), log: (l) => lines.push(l) })).toBe(0);
-    expect(lines.join('\n')).toMatch(/resuming at 6[\s\S]*completed at step 6\/6/);
+    expect(lines.join('\n')).toMatch(new RegExp(`resuming at ${at}[\\s\\S]*completed at step 6/6`));
+    const steps = readFileSync(join(moved, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'step');
+    expect(steps.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6].slice(at));
+    expect(decodeCheckpoint(new Uint8Array(readFileSync(join(moved, 'checkpoint.bin'))))).toMatchObject({ progress: { step: 6 }, meta: { preset: 'tiny', seed: 1 } });
   });
 
   it('reports divergence clearly and exits 2 (lambda 1e9: each step scales the weights by 1 - lr*lambda)', async () => {

@@ -1,5 +1,5 @@
 // The file ResultStore (Node, the sweep CLI): the same contract as IndexedDB's, on a directory.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,47 @@ describe('file result store', () => {
     await expect(store.saveRun('s', { ...full.runs[0], status: 'failed', error: 'boom' })).rejects.toThrow(message); // saving builds on loadSweep
     await expect(store.saveControl('s', full.controls[0])).rejects.toThrow(message);
     expect(JSON.parse(readFileSync(join(dir, RESULTS_FILE), 'utf8'))).toEqual(json); // the bad run and every other are still there
+  });
+
+  it('a first saveSweep killed between store.json and results.json leaves a directory that holds no sweep yet: it resumes, or takes another', async () => {
+    const killedAfterIndex = async () => {
+      const dir = freshDir();
+      const blocker = join(dir, `${RESULTS_FILE}.tmp-${process.pid}`);
+      const store = await openFileStore(dir);
+      mkdirSync(blocker); // results.json cannot be written: the process "dies" after store.json
+      await expect(store.saveSweep('s', full)).rejects.toThrow(/could not write .*results\.json/);
+      rmSync(blocker, { recursive: true });
+      expect([existsSync(join(dir, INDEX_FILE)), existsSync(join(dir, RESULTS_FILE))]).toEqual([true, false]);
+      return dir;
+    };
+    const dir = await killedAfterIndex();
+    const again = await openFileStore(dir);
+    expect(again.sweepId).toBeUndefined(); // what the sweep CLI resumes from: nothing, so it starts the sweep
+    expect(await again.loadAll()).toEqual({ sweeps: [], problems: [] });
+    await again.saveSweep('s', full);
+    expect((await (await openFileStore(dir)).loadSweep('s')).results).toEqual(full);
+
+    const other = await openFileStore(await killedAfterIndex());
+    await other.saveSweep('t', full); // the half-claimed directory is another sweep's to take
+    expect(other.sweepId).toBe('t');
+    await expect(other.saveSweep('s', full)).rejects.toThrow(/holds sweep t, not s/);
+  });
+
+  it('a checkpoint file replaced before store.json recorded it (a kill in between) loads as the file it is, not as corrupt', async () => {
+    const dir = freshDir();
+    const store = await openFileStore(dir);
+    await store.saveSweep('s', full);
+    const run = full.runs[0].id;
+    await store.saveCheckpoint('s', run, 'pretrain', new Uint8Array(100).fill(1).buffer, 4);
+    const blocker = join(dir, `${INDEX_FILE}.tmp-${process.pid}`);
+    mkdirSync(blocker); // store.json cannot be written: the process "dies" after the checkpoint's rename
+    await expect(store.saveCheckpoint('s', run, 'pretrain', new Uint8Array(120).fill(2).buffer, 8)).rejects.toThrow(/could not write .*store\.json/);
+    rmSync(blocker, { recursive: true });
+    const again = await openFileStore(dir);
+    expect((await again.loadSweep('s')).lastCheckpoints[run]).toMatchObject({ step: 4, byteLength: 100 }); // the index: the save before
+    const loaded = await again.loadCheckpoint('s', run, 'pretrain');
+    expect(loaded).toMatchObject({ runId: run, phase: 'pretrain', byteLength: 120 });
+    expect(new Uint8Array(loaded!.bytes)).toEqual(new Uint8Array(120).fill(2));
   });
 
   it('deleteSweep empties the directory for another sweep', async () => {

@@ -3,11 +3,14 @@
 //   store.json                      { sweepId, checkpoints: CheckpointInfo[] }: which sweep, which checkpoints
 //   checkpoints/<run>.<phase>.bin   checkpoint bytes (src/train/checkpoint.ts format)
 // Writes are validated before anything is written (records.ts, as IndexedDB does) and replace files through a
-// temporary file and a rename, so a crash never leaves half a file. Reads are validated the same way
-// (assembleSweeps); a corrupt record is reported by name, and loadSweep (what resuming and saving build on)
-// refuses a sweep that has one rather than drop it from the next write. One process writes a directory at a
-// time (shards of a job array each get their own directory; sweep-merge combines them).
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+// temporary file and a rename, so a crash never leaves half a file. A kill between two of those writes leaves
+// a directory that still opens and resumes: store.json without results.json (the first saveSweep stopped
+// half way) holds no sweep yet, and a checkpoint file replaced before store.json recorded it is read as the
+// file it is (its bytes describe their own length, which decodeCheckpoint checks). Reads are validated the
+// same way (assembleSweeps); a corrupt record is reported by name, and loadSweep (what resuming and saving
+// build on) refuses a sweep that has one rather than drop it from the next write. One process writes a
+// directory at a time (shards of a job array each get their own directory; sweep-merge combines them).
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ControlResult, Results, RunResult } from '../results';
@@ -62,6 +65,7 @@ const now = (): string => new Date().toISOString();
 export async function openFileStore(dir: string): Promise<FileResultStore> {
   await mkdir(join(dir, CHECKPOINT_DIR), { recursive: true });
   const raw = await readIfExists(join(dir, INDEX_FILE));
+  const documented = await stat(join(dir, RESULTS_FILE)).then(() => true, () => false);
   let index: StoreIndex | undefined;
   if (raw) {
     let json: unknown;
@@ -74,22 +78,29 @@ export async function openFileStore(dir: string): Promise<FileResultStore> {
     if (!parsed.success) throw new StoredRecordError(`${join(dir, INDEX_FILE)} is corrupt (${describeIssues(parsed.error)})`);
     index = parsed.data;
   }
-  return new FileResultStore(dir, index);
+  return new FileResultStore(dir, index, documented);
 }
 
 export class FileResultStore implements ResultStore {
   private header: SweepRecord['header'] | undefined;
   private runs = new Map<string, RunResult>();
 
-  constructor(readonly dir: string, private index: StoreIndex | undefined) {}
+  /**
+   * `documented`: results.json exists. An index without it claims nothing (the sweep's first saveSweep was
+   * killed between its two writes): the directory holds no sweep, and another sweep may take it over.
+   */
+  constructor(readonly dir: string, private index: StoreIndex | undefined, private documented = index !== undefined) {}
 
-  /** The sweep this directory holds (undefined while empty). */
+  /** The sweep this directory holds (undefined while it holds no sweep document). */
   get sweepId(): string | undefined {
-    return this.index?.sweepId;
+    return this.documented ? this.index?.sweepId : undefined;
   }
 
   private claim(sweepId: string): StoreIndex {
-    if (this.index && this.index.sweepId !== sweepId) throw new PersistError(`${this.dir} holds sweep ${this.index.sweepId}, not ${sweepId}: use another directory`);
+    if (this.index && this.index.sweepId !== sweepId) {
+      if (this.documented) throw new PersistError(`${this.dir} holds sweep ${this.index.sweepId}, not ${sweepId}: use another directory`);
+      this.index = undefined; // an unfinished claim: its checkpoints belong to no sweep document
+    }
     this.index ??= { sweepId, checkpoints: [] };
     return this.index;
   }
@@ -106,6 +117,7 @@ export class FileResultStore implements ResultStore {
   private async writeResults(): Promise<void> {
     const results = { ...this.header!, runs: [...this.runs.values()] } as Results;
     await writeAtomic(join(this.dir, RESULTS_FILE), resultsToJson(results));
+    this.documented = true;
   }
 
   private writeIndex(): Promise<void> {
@@ -149,7 +161,10 @@ export class FileResultStore implements ResultStore {
     const file = await readIfExists(join(this.dir, CHECKPOINT_DIR, checkpointFileName(runId, phase)));
     if (!file) throw new StoredRecordError(`the ${phase} checkpoint of run ${runId} is listed in ${INDEX_FILE} but its file is missing; the run must restart`);
     const bytes = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
-    const parsed = CheckpointRecordSchema.safeParse({ ...info, bytes });
+    // The file's own length, not the index's: saveCheckpoint renames the file into place before store.json
+    // records it, so after a kill in between the index describes the previous save (its step and savedAt
+    // too). The bytes are what resumes, and decodeCheckpoint refuses a truncated or padded file.
+    const parsed = CheckpointRecordSchema.safeParse({ ...info, byteLength: bytes.byteLength, bytes });
     if (!parsed.success) throw new StoredRecordError(`the ${phase} checkpoint of run ${runId} (${this.dir}) is corrupt (${describeIssues(parsed.error)}); the run must restart`);
     return parsed.data;
   }
@@ -193,7 +208,8 @@ export class FileResultStore implements ResultStore {
       return { sweeps: [], problems: [{ sweepId, message: `${join(this.dir, RESULTS_FILE)} is not valid JSON` }] };
     }
     const { runs, ...header } = json;
-    const savedAt = now();
+    // One document, one time: its runs were saved when it was (they must not read as newer than the header).
+    const savedAt = typeof header.updatedAt === 'string' ? header.updatedAt : now();
     const rawRuns = Array.isArray(runs) ? runs.map((run: { id?: unknown }) => ({ sweepId, runId: run?.id, savedAt, run })) : [];
     return assembleSweeps([{ sweepId, savedAt, header }], rawRuns, this.index?.checkpoints ?? []);
   }
@@ -204,7 +220,7 @@ export class FileResultStore implements ResultStore {
     await rm(join(this.dir, RESULTS_FILE), { force: true });
     await rm(join(this.dir, INDEX_FILE), { force: true });
     await mkdir(join(this.dir, CHECKPOINT_DIR), { recursive: true });
-    [this.index, this.header] = [undefined, undefined];
+    [this.index, this.header, this.documented] = [undefined, undefined, false];
     this.runs.clear();
   }
 }

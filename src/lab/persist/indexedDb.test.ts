@@ -51,9 +51,25 @@ describe('IndexedDB result store', () => {
     expect(problems).toEqual([]);
     expect(sweeps).toHaveLength(1);
     expect(sweeps[0].finished).toBe(true);
-    expect(sweeps[0].results).toEqual(full); // runs back in sweep order
+    const { updatedAt, ...rest } = sweeps[0].results;
+    expect(rest).toEqual({ ...full, updatedAt: undefined }); // runs back in sweep order
+    expect(updatedAt > full.updatedAt).toBe(true); // the last run's save, later than the fixture's header
     expect(await again.listSweeps()).toEqual([expect.objectContaining({ sweepId: 'sweep-a', runsFinished: 15, runsTotal: 15, finished: true, checkpointBytes: 0 })]);
     expect(DB_NAME).toBe('plasticity-lab');
+  });
+
+  it('a run saved later makes its sweep the newest: listed first, with that time (restore and resume pick it)', async () => {
+    const store = await freshStore();
+    const clock = vi.spyOn(Date.prototype, 'toISOString');
+    clock.mockReturnValue('2026-11-26T07:00:00.000Z');
+    await store.saveSweep('older', { ...written, runs: [], updatedAt: '2026-11-26T07:00:00.000Z' });
+    clock.mockReturnValue('2026-11-26T08:00:00.000Z');
+    await store.saveSweep('newer', { ...written, runs: [], updatedAt: '2026-11-26T08:00:00.000Z' });
+    expect((await store.loadAll()).sweeps.map((s) => s.sweepId)).toEqual(['newer', 'older']);
+    clock.mockReturnValue('2026-11-26T09:00:00.000Z');
+    await store.saveRun('older', written.runs[0]);
+    const { sweeps } = await store.loadAll();
+    expect(sweeps.map((s) => [s.sweepId, s.results.updatedAt])).toEqual([['older', '2026-11-26T09:00:00.000Z'], ['newer', '2026-11-26T08:00:00.000Z']]);
   });
 
   it('an unfinished sweep lists the last checkpoint of each run; checkpoints round-trip as bytes', async () => {

@@ -85,6 +85,7 @@ export function isFinished(results: Results): boolean {
 export function assembleSweeps(rawSweeps: readonly unknown[], rawRuns: readonly unknown[], rawInfos: readonly unknown[]): LoadedStorage {
   const problems: LoadedStorage['problems'] = [];
   const runsBySweep = new Map<string, RunResult[]>();
+  const lastRunSave = new Map<string, string>(); // a run's save is the sweep's latest activity (saveRun writes no header)
   for (const raw of rawRuns) {
     const parsed = RunRecordSchema.safeParse(raw);
     if (!parsed.success) {
@@ -92,8 +93,9 @@ export function assembleSweeps(rawSweeps: readonly unknown[], rawRuns: readonly 
       problems.push({ sweepId, message: `stored run ${keyOf(raw, 'runId')} of sweep ${sweepId} is corrupt (${describeIssues(parsed.error)})` });
       continue;
     }
-    const list = runsBySweep.get(parsed.data.sweepId) ?? [];
-    runsBySweep.set(parsed.data.sweepId, [...list, parsed.data.run]);
+    const { sweepId, savedAt } = parsed.data;
+    runsBySweep.set(sweepId, [...(runsBySweep.get(sweepId) ?? []), parsed.data.run]);
+    if (savedAt > (lastRunSave.get(sweepId) ?? '')) lastRunSave.set(sweepId, savedAt);
   }
   const infosBySweep = new Map<string, CheckpointInfo[]>();
   for (const raw of rawInfos) {
@@ -111,7 +113,9 @@ export function assembleSweeps(rawSweeps: readonly unknown[], rawRuns: readonly 
       continue;
     }
     const { sweepId, header } = parsed.data;
-    const results: Results = { ...header, runs: orderRuns(header, runsBySweep.get(sweepId) ?? []) };
+    const runSaved = lastRunSave.get(sweepId) ?? '';
+    const updatedAt = runSaved > header.updatedAt ? runSaved : header.updatedAt;
+    const results: Results = { ...header, updatedAt, runs: orderRuns(header, runsBySweep.get(sweepId) ?? []) };
     const infos = infosBySweep.get(sweepId) ?? [];
     sweeps.push({ sweepId, results, finished: isFinished(results), lastCheckpoints: lastCheckpoints(infos), checkpointBytes: infos.reduce((n, c) => n + c.byteLength, 0) });
   }
