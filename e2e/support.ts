@@ -6,7 +6,7 @@ import type { Results } from '../src/lab/results';
 /** Tiny preset, 12 pretraining steps, one small fine-tuning task, no probes or controls: seconds per run. */
 export const TINY = '/?v=1&preset=tiny&budget=steps:12&evalevery=4&seeds=0&tasks=ADD-R:48:24&probes=&control=0&ftepochs=1&ftbatch=16&sigma=0';
 
-/** TINY with some keys set (a link's first value of a key is the one read, so they replace, not append). */
+/** TINY with some keys set, each replacing TINY's own value (one value per key: the link reads like the lab writes it). */
 export function tinyWith(keys: Record<string, string>): string {
   const url = new URL(TINY, 'http://lab/');
   for (const [key, value] of Object.entries(keys)) url.searchParams.set(key, value);
