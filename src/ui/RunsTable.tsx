@@ -60,6 +60,12 @@ function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTablePr
                 <th>status</th>
                 <th className="num">λ</th>
                 <th className="num">seed</th>
+                <th className="num" title="exp(−λS): the share of a weight's size that decay alone would leave after the run (S: the sum of the scheduled learning rates)">
+                  e<sup>−λS</sup>
+                </th>
+                <th className="num" title="τ/T = 1 / (peak lr · λ · steps): the AdamW decay timescale as a fraction of the run (∞ at λ = 0)">
+                  τ/T
+                </th>
                 <th>phase</th>
                 <th className="num">step</th>
                 <th className="num">tokens/s</th>
@@ -88,6 +94,8 @@ function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTablePr
                     {formatLambda(r.lambda)}
                   </td>
                   <td className="num">{r.seed}</td>
+                  <td className="num">{formatNumber(r.shrink, 3)}</td>
+                  <td className="num">{r.tauOverT === null ? '∞' : formatNumber(r.tauOverT, 3)}</td>
                   <td>{r.phase}</td>
                   <td className="num">{stepText(r)}</td>
                   <td className="num">{r.tokensPerSecond === null ? '—' : INTEGER.format(Math.round(r.tokensPerSecond))}</td>

@@ -41,6 +41,9 @@ export interface RunRow {
   valBpc: number | null;
   scores: Partial<Record<TaskName, TaskCell>>;
   device: string;
+  /** The run's decay timescale (science.md): exp(-lambda S) and tau/T (null: infinite, at lambda 0). */
+  shrink: number;
+  tauOverT: number | null;
   error?: string;
   /** An unfinished run that is not training: the user cancelled it, or an error stopped it (runStopped). */
   stopped?: 'cancelled' | 'error';
@@ -87,6 +90,8 @@ export function runRow(run: RunResult, live?: LiveProgress): RunRow {
     valBpc: finiteOr(run.base?.valBitsPerChar ?? (p ? p.valBitsPerChar.y[p.valBitsPerChar.y.length - 1] : null)),
     scores,
     device: run.device,
+    shrink: run.timescale.shrink,
+    tauOverT: finiteOr(run.timescale.tauOverT),
     error: run.error,
     stopped,
   };
