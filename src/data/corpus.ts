@@ -16,8 +16,10 @@ export class DataFileError extends Error {
   constructor(
     readonly file: string,
     problem: string,
+    /** What the user can do about it: rebuild the corpus unless the problem is the network's. */
+    fix = REBUILD_FIX,
   ) {
-    super(`Data file ${file} ${problem}. ${REBUILD_FIX}`);
+    super(`Data file ${file} ${problem}. ${fix}`);
     this.name = 'DataFileError';
   }
 }

@@ -1,6 +1,9 @@
 // The page's corpus loader: fetches manifest.json and the data files from the app's own origin (./data/),
 // reports progress in bytes, verifies every file's sha256, and keeps verified files in the Cache API so a
-// reload reads them from there (and verifies them again) instead of downloading.
+// reload reads them from there (and verifies them again) instead of downloading. The cache is best effort: a
+// browser that refuses it (a private window's SecurityError, a full disk's QuotaExceededError) loads from the
+// network, with one console warning. Failures say whether a retry can help (network, HTTP 5xx) or the corpus
+// must be rebuilt (HTTP 404, wrong size or sha256).
 import { DataFileError, verifyDataFile, type Corpus } from './corpus';
 import { DATA_FILE_NAMES, MANIFEST_NAME, parseManifest, type DataFileName, type Manifest } from './manifest';
 
@@ -35,33 +38,68 @@ export function defaultDataBaseUrl(): URL {
   return new URL('data/', document.baseURI);
 }
 
+/** What to do about a download that failed on the way rather than for the corpus' content: try again. */
+export const RETRY_FIX = 'This is a network or server problem, not a corpus one: check the connection and load again.';
+
+/** A DataFileError (same name, same `file`) whose fix is to try again (`retryable`), not to rebuild the corpus. */
+export class DataDownloadError extends DataFileError {
+  readonly retryable = true;
+  constructor(file: string, problem: string) {
+    super(file, problem, RETRY_FIX);
+  }
+}
+
+const describeError = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+
+/** HTTP statuses a retry may cure: timeouts, rate limits and server errors (404 means the file is not built). */
+const transientStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
+
 async function fetchOrExplain(fetchFn: typeof fetch, url: string): Promise<Response> {
   let response: Response;
   try {
     response = await fetchFn(url, { cache: 'no-cache' });
   } catch (err) {
-    throw new DataFileError(url, `could not be fetched (${err instanceof Error ? err.message : String(err)})`);
+    throw new DataDownloadError(url, `could not be fetched (${describeError(err)})`);
   }
-  if (!response.ok) throw new DataFileError(url, `could not be fetched (HTTP ${response.status})`);
+  if (!response.ok) {
+    const problem = `could not be fetched (HTTP ${response.status})`;
+    throw transientStatus(response.status) ? new DataDownloadError(url, problem) : new DataFileError(url, problem);
+  }
   return response;
 }
 
 async function fetchManifest(fetchFn: typeof fetch, base: URL): Promise<Manifest> {
   const url = new URL(MANIFEST_NAME, base).href;
   const response = await fetchOrExplain(fetchFn, url);
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (err) {
+    throw new DataDownloadError(url, `broke off while downloading (${describeError(err)})`);
+  }
   let json: unknown;
   try {
-    json = await response.json();
+    json = JSON.parse(text);
   } catch {
     throw new DataFileError(url, 'is not valid JSON');
   }
   return parseManifest(json, url);
 }
 
-/** Reads a response body in chunks, calling `onChunk(bytes)` as they arrive. */
-async function readBody(response: Response, expectedBytes: number, onChunk: (n: number) => void): Promise<Uint8Array> {
+/**
+ * Reads a response body in chunks, calling `onChunk(bytes)` as they arrive. A transfer that breaks off throws
+ * DataDownloadError naming `url` and how far it got.
+ */
+async function readBody(response: Response, url: string, expectedBytes: number, onChunk: (n: number) => void): Promise<Uint8Array> {
+  const brokeOff = (received: number, err: unknown) =>
+    new DataDownloadError(url, `broke off after ${received} of ${expectedBytes} bytes (${describeError(err)})`);
   if (!response.body) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (err) {
+      throw brokeOff(0, err);
+    }
     onChunk(bytes.length);
     return bytes;
   }
@@ -69,11 +107,16 @@ async function readBody(response: Response, expectedBytes: number, onChunk: (n: 
   const chunks: Uint8Array[] = [];
   let length = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    length += value.length;
-    onChunk(value.length);
+    let result: ReadableStreamReadResult<Uint8Array>;
+    try {
+      result = await reader.read();
+    } catch (err) {
+      throw brokeOff(length, err);
+    }
+    if (result.done) break;
+    chunks.push(result.value);
+    length += result.value.length;
+    onChunk(result.value.length);
   }
   if (chunks.length === 1 && length === expectedBytes) return chunks[0];
   const bytes = new Uint8Array(length);
@@ -90,30 +133,80 @@ function cacheKey(url: string, sha256: string): string {
   return `${url}?sha256=${sha256}`;
 }
 
-async function readFromCache(cache: Cache | undefined, key: string): Promise<Uint8Array | undefined> {
-  const hit = await cache?.match(key);
-  return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
-}
+/**
+ * The Cache API, best effort: the first operation that fails (SecurityError in a private window,
+ * QuotaExceededError on a full disk, ...) warns once and turns the cache off for the rest of the load; the load
+ * goes on from the network and keeps every file it downloaded.
+ */
+class BestEffortCache {
+  private cache: Cache | undefined;
 
-async function pruneStaleEntries(cache: Cache, keep: ReadonlySet<string>, urls: ReadonlySet<string>): Promise<void> {
-  for (const request of await cache.keys()) {
-    const url = request.url.split('?')[0];
-    if (urls.has(url) && !keep.has(request.url)) await cache.delete(request);
+  static async open(storage: () => CacheStorage | null | undefined): Promise<BestEffortCache> {
+    const best = new BestEffortCache();
+    best.cache = await best.attempt('open', async () => {
+      const caches = storage();
+      return caches ? caches.open(DATA_CACHE_NAME) : undefined;
+    });
+    return best;
+  }
+
+  /** Runs one cache operation (only ever while the cache is on, so this warns at most once per load). */
+  private async attempt<R>(what: string, op: () => Promise<R>): Promise<R | undefined> {
+    try {
+      return await op();
+    } catch (err) {
+      console.warn(`loadCorpus: the browser's Cache API failed (${what}: ${describeError(err)}); loading without the cache.`);
+      this.cache = undefined;
+      return undefined;
+    }
+  }
+
+  async read(key: string): Promise<Uint8Array | undefined> {
+    const cache = this.cache;
+    if (!cache) return undefined;
+    return this.attempt('match', async () => {
+      const hit = await cache.match(key);
+      return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
+    });
+  }
+
+  async write(key: string, bytes: Uint8Array): Promise<void> {
+    const cache = this.cache;
+    if (cache) await this.attempt('put', () => cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>)));
+  }
+
+  async delete(key: string): Promise<void> {
+    const cache = this.cache;
+    if (cache) await this.attempt('delete', () => cache.delete(key));
+  }
+
+  /** Drops entries of the loaded URLs whose key (content) is not among `keep`: files since rebuilt. */
+  async prune(keep: ReadonlySet<string>, urls: ReadonlySet<string>): Promise<void> {
+    const cache = this.cache;
+    if (!cache) return;
+    await this.attempt('prune', async () => {
+      for (const request of await cache.keys()) {
+        const url = request.url.split('?')[0];
+        if (urls.has(url) && !keep.has(request.url)) await cache.delete(request);
+      }
+    });
   }
 }
 
 /**
  * Loads the corpus in the page (or a worker, with `baseUrl`): manifest, then each requested file from the
  * Cache API when present and intact, else from the network; every file is checked against the manifest.
- * Throws DataFileError naming the file and the fix (`npm run data`) when one is missing or corrupt.
+ * Throws DataFileError naming the file and the fix: `npm run data` when one is missing (404) or corrupt, or
+ * DataDownloadError (a DataFileError) asking to try again when the network or server failed.
  */
 export async function loadCorpus(options: PageLoadOptions = {}): Promise<Corpus> {
   const fetchFn = options.fetchFn ?? fetch.bind(globalThis);
-  const cacheStorage = options.cacheStorage === undefined ? globalThis.caches : options.cacheStorage;
+  // Reading globalThis.caches may itself throw where storage is refused: open() catches it.
+  const cacheStorage = () => (options.cacheStorage === undefined ? globalThis.caches : options.cacheStorage);
   const base = new URL(options.baseUrl ?? defaultDataBaseUrl());
   const manifest = await fetchManifest(fetchFn, base);
   const names = options.files ?? DATA_FILE_NAMES;
-  const cache = cacheStorage ? await cacheStorage.open(DATA_CACHE_NAME) : undefined;
+  const cache = await BestEffortCache.open(cacheStorage);
   const totalBytes = names.reduce((sum, name) => sum + manifest.files[name].bytes, 0);
   let receivedBytes = 0;
   const corpus: Corpus = { manifest, files: {} };
@@ -128,7 +221,7 @@ export async function loadCorpus(options: PageLoadOptions = {}): Promise<Corpus>
     urls.add(url);
     const report = (fromCache: boolean) => options.onProgress?.({ file: name, receivedBytes, totalBytes, fromCache });
 
-    const cached = await readFromCache(cache, key);
+    const cached = await cache.read(key);
     if (cached) {
       const intact = await verifyDataFile(manifest, name, cached, `${url} (cached)`).then(() => true, () => false);
       if (intact) {
@@ -137,17 +230,17 @@ export async function loadCorpus(options: PageLoadOptions = {}): Promise<Corpus>
         report(true);
         continue;
       }
-      await cache?.delete(key);
+      await cache.delete(key);
     }
     const response = await fetchOrExplain(fetchFn, url);
-    const bytes = await readBody(response, entry.bytes, (n) => {
+    const bytes = await readBody(response, url, entry.bytes, (n) => {
       receivedBytes += n;
       report(false);
     });
     await verifyDataFile(manifest, name, bytes, url);
-    await cache?.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));
     corpus.files[name] = bytes;
+    await cache.write(key, bytes);
   }
-  if (cache) await pruneStaleEntries(cache, keys, urls);
+  await cache.prune(keys, urls);
   return corpus;
 }

@@ -1,8 +1,16 @@
 // The plan a sweep's runs follow, derived from the definition alone (no engine).
 import { describe, expect, it } from 'vitest';
-import { PRESETS, timescale } from '../model/config';
-import { batchShapes, checkpointSteps, finetuneConfig, MEASURE_SIZES, pretrainConfig, requiredDataFiles, runSeeds, runTimescale } from './runnerPlan';
-import { pretrainSteps } from './sweep';
+import type { Corpus } from '../data/corpus';
+import type { Manifest } from '../data/manifest';
+import { makeAddRTask, makeKvTask, makePigLatinTask, rowTokens, type ExactMatchTask } from '../data/tasks';
+import { MAX_WORD_LETTERS } from '../data/tasks/piglatin';
+import { PRESETS, timescale, type PresetName } from '../model/config';
+import { Rng } from '../util/rng';
+import {
+  batchShapes, checkpointSteps, checkSweepRunnable, finetuneConfig, LONGEST_EXAMPLES, MEASURE_SIZES, pretrainConfig, requiredDataFiles, runSeeds,
+  runTimescale,
+} from './runnerPlan';
+import { pretrainSteps, type SweepDefinition } from './sweep';
 import { defaultSweep } from './sweep';
 import { tinySweep } from './runner.testkit';
 
@@ -36,5 +44,61 @@ describe('runner plan', () => {
     expect(requiredDataFiles(tinySweep())).toEqual(['train', 'validation', 'probe-brown', 'imdb-tails', 'imdb-labels']);
     expect(requiredDataFiles({ ...lab, probes: [], tasks: [{ name: 'DOMAIN', trainSize: 10, testSize: 10 }] })).toEqual(['train', 'validation', 'domain-train', 'domain-test']);
     expect(batchShapes(lab)).toEqual([{ B: 32, T: 128 }, { B: 64, T: 128 }, { B: MEASURE_SIZES.lab.rows, T: 128 }]);
+  });
+
+  describe('checkSweepRunnable: every task row fits the context', () => {
+    /** A corpus of zeros long enough for any batch: checkSweepRunnable reads only the files' lengths. */
+    const corpus: Corpus = {
+      manifest: {} as Manifest,
+      files: Object.fromEntries(['train', 'validation', 'domain-train', 'domain-test', 'imdb-tails', 'imdb-labels', 'probe-brown'].map((f) => [f, new Uint8Array(200_000)])),
+    };
+    const allTasks = (preset: PresetName): SweepDefinition => ({
+      ...defaultSweep(preset),
+      probes: [],
+      finetune: { ...defaultSweep(preset).finetune, batch: 4 },
+      tasks: [
+        { name: 'ADD-R', trainSize: 16, testSize: 8 },
+        { name: 'KV', trainSize: 16, testSize: 8 },
+        { name: 'SENT', trainSize: 16, testSize: 8 },
+        { name: 'DOMAIN', trainSize: 100_000, testSize: 8 },
+        { name: 'PIGLATIN', trainSize: 16, testSize: 8 },
+      ],
+    });
+
+    it('refuses up front, naming the task and T, a task whose longest row does not fit the tiny preset (T=16)', () => {
+      const run = () => checkSweepRunnable(allTasks('tiny'), corpus, 'sweep "t"');
+      expect(run).toThrow(
+        'sweep "t" cannot run:\n' +
+          "  tasks.1.name: KV needs rows of 63 tokens (a 61-character prompt and a 3-character answer), more than the tiny preset's context T=16\n" +
+          "  tasks.4.name: PIGLATIN needs rows of 86 tokens (a 39-character prompt and a 48-character answer), more than the tiny preset's context T=16",
+      );
+      // ADD-R (8 + 5 - 1 = 12), SENT (cut to fit, 1 + 9 - 1) and DOMAIN (windows of T) fit: the tiny sweep runs.
+      const fitting = allTasks('tiny');
+      fitting.tasks = fitting.tasks.filter((t) => t.name !== 'KV' && t.name !== 'PIGLATIN');
+      expect(() => checkSweepRunnable(fitting, corpus)).not.toThrow();
+    });
+
+    it('accepts every task at the T=128 presets', () => {
+      for (const preset of ['lab', 'tpp20', 'overtrained'] as const) expect(() => checkSweepRunnable(allTasks(preset), corpus)).not.toThrow();
+    });
+
+    it("bounds every generated example: the longest prompt, and the task's maxAnswerLength as the longest answer", () => {
+      const rng = new Rng(5); // random words of 1..12 letters, 12-letter vowel-initial ones included
+      const words = Array.from({ length: 3000 }, () => Array.from({ length: 1 + rng.int(MAX_WORD_LETTERS) }, () => 'aeiouybcdfgqrst'[rng.int(15)]).join(''));
+      const documents = Array.from({ length: 10 }, (_, d) => words.slice(d * 300, (d + 1) * 300).join(' '));
+      const tasks: ExactMatchTask[] = [
+        makeAddRTask({ seed: 1, trainSize: 2000, testSize: 500 }),
+        makeKvTask({ seed: 1, trainSize: 500, testSize: 100 }),
+        makePigLatinTask({ seed: 1, trainSize: 2000, testSize: 200, documents }),
+      ];
+      for (const task of tasks) {
+        const bound = LONGEST_EXAMPLES[task.name];
+        expect(bound.answer.length, task.name).toBe(task.maxAnswerLength);
+        const examples = [...task.train, ...task.test];
+        expect(Math.max(...examples.map((ex) => ex.prompt.length)), task.name).toBeLessThanOrEqual(bound.prompt.length);
+        expect(Math.max(...examples.map((ex) => ex.answer.length)), task.name).toBeLessThanOrEqual(bound.answer.length);
+        expect(Math.max(...examples.map((ex) => rowTokens(ex.prompt.length, task.maxAnswerLength)))).toBeLessThanOrEqual(rowTokens(bound.prompt.length, bound.answer.length));
+      }
+    });
   });
 });

@@ -4,8 +4,10 @@
 // sweep and build give the same plan everywhere, so results are reproducible from the definition.
 import type { Corpus } from '../data/corpus';
 import { DATA_FILE_NAMES, type DataFileName } from '../data/manifest';
-import { TASK_FILES } from '../data/tasks';
+import { addrExample, kvExample, pigLatinExample, rowTokens, SENT_CHOICES, TASK_FILES, type TaskExample } from '../data/tasks';
 import { deriveSeed } from '../data/tasks/common';
+import { KV_PAIRS } from '../data/tasks/kv';
+import { MAX_WORD_LETTERS } from '../data/tasks/piglatin';
 import { PRESETS, timescale, type PresetName } from '../model/config';
 import type { BatchShape } from '../train/memory';
 import { finetunePhase, pretrainPhase, type PhaseConfig } from '../train/phase';
@@ -111,12 +113,40 @@ export function requiredDataFiles(sweep: SweepDefinition): DataFileName[] {
   return DATA_FILE_NAMES.filter((f) => needed.has(f));
 }
 
-/** Fails early, naming the field, when a sweep cannot run on a corpus: a batch larger than the data that fills it. */
 /** The smallest training set of a task that fills one fine-tuning batch (DOMAIN: characters, batch windows of T + 1). */
 export function minTrainSize(sweep: SweepDefinition, name: TaskName): number {
   return name === 'DOMAIN' ? sweep.finetune.batch * runModel(sweep).T + 1 : sweep.finetune.batch;
 }
 
+/**
+ * The longest example each exact-match task can generate on any seed, built by its own example function: the
+ * longest prompt (ADD-R 999+999, KV's fixed 8-pair layout, PIGLATIN's 3 words of 12 letters, makeTask's window)
+ * and the longest answer, which is the task's maxAnswerLength (the greedy generation budget). A test checks
+ * them against generated tasks.
+ */
+export const LONGEST_EXAMPLES: Record<'ADD-R' | 'KV' | 'PIGLATIN', TaskExample> = {
+  'ADD-R': addrExample(999, 999),
+  KV: kvExample(Array.from({ length: KV_PAIRS }, () => ['aaa', '00'] as const), 0),
+  PIGLATIN: pigLatinExample(Array.from({ length: 3 }, () => 'a'.repeat(MAX_WORD_LETTERS))),
+};
+
+/**
+ * The prompt and answer characters a task's longest row must hold whole, or undefined where rows of any T work
+ * (DOMAIN: windows of T). Exact-match prompts must fit whole (cut, a KV prompt loses its pairs, and a scoring
+ * row of the full generation budget has no room at all); SENT's prompts are review tails cut to fit by design,
+ * so it needs one prompt character before its longest choice.
+ */
+export function longestTaskRow(name: TaskName): { prompt: number; answer: number } | undefined {
+  if (name === 'DOMAIN') return undefined;
+  if (name === 'SENT') return { prompt: 1, answer: Math.max(...SENT_CHOICES.map((c) => c.length)) };
+  const { prompt, answer } = LONGEST_EXAMPLES[name];
+  return { prompt: prompt.length, answer: answer.length };
+}
+
+/**
+ * Fails early, naming the field, when a sweep cannot run on a corpus: a batch larger than the data that fills
+ * it, or a task whose longest row (longestTaskRow) does not fit the preset's context.
+ */
 export function checkSweepRunnable(sweep: SweepDefinition, corpus: Corpus, where = `sweep "${sweep.name}"`): void {
   const { T } = runModel(sweep);
   const windowsIn = (file: 'train' | 'validation') => Math.floor(((corpus.files[file]?.length ?? 0) - 1) / T);
@@ -131,6 +161,13 @@ export function checkSweepRunnable(sweep: SweepDefinition, corpus: Corpus, where
       const examples = t.name === 'DOMAIN' ? Math.floor((t.trainSize - 1) / T) : t.trainSize;
       const unit = t.name === 'DOMAIN' ? `characters (${examples} windows of ${T + 1})` : 'examples';
       problems.push(`tasks.${i}.trainSize: ${t.name} has ${t.trainSize} ${unit}, fewer than one fine-tuning batch (finetune.batch ${sweep.finetune.batch})`);
+    }
+    const longest = longestTaskRow(t.name);
+    if (longest && rowTokens(longest.prompt, longest.answer) > T) {
+      problems.push(
+        `tasks.${i}.name: ${t.name} needs rows of ${rowTokens(longest.prompt, longest.answer)} tokens (a ${longest.prompt}-character prompt ` +
+          `and a ${longest.answer}-character answer), more than the ${sweep.preset} preset's context T=${T}`,
+      );
     }
   });
   if (problems.length) throw new SweepError(`${where} cannot run:\n  ${problems.join('\n  ')}`);

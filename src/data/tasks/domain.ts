@@ -2,8 +2,9 @@
 // see the manifest's `domain.description`), then
 //   bits per character on the domain's test documents (teacher forced, fixed evenly spaced windows), and
 //   forgetting = pretraining validation bits/char after fine-tuning minus before.
-// trainChars sets the fine-tuning set's size: a seeded choice of 4,096-character chunks of domain-train,
-// kept in file order and joined by the document separator (all of it when trainChars covers the file).
+// trainChars sets the fine-tuning set's size: a seeded choice of 4,096-character chunks of domain-train
+// holding at least trainChars characters, kept in file order and joined by the document separator (all of it
+// when trainChars covers the file).
 import { requireFile, type Corpus } from '../corpus';
 import { DOC_SEPARATOR } from '../manifest';
 import { seededPermutation } from '../sampler';
@@ -20,12 +21,23 @@ export interface DomainOptions {
   trainChars?: number;
 }
 
-/** A seeded selection of whole chunks totalling at least `chars` tokens (or the whole stream). */
+/**
+ * A seeded selection of whole chunks totalling at least `chars` tokens (or the whole stream): chunks are taken
+ * in a seeded order until their characters reach `chars`, then joined in file order. The stream's last chunk is
+ * usually short (domain-train's is 1,495 characters), so when it is drawn one chunk more than
+ * ceil(chars / 4096) may be needed; every selection that already reached `chars` is the one it always was.
+ */
 export function selectChunks(tokens: Uint8Array, chars: number, seed: number): Uint8Array {
   if (chars >= tokens.length) return tokens;
   const chunkCount = Math.ceil(tokens.length / DOMAIN_CHUNK_CHARS);
-  const wanted = Math.ceil(chars / DOMAIN_CHUNK_CHARS);
-  const chosen = Array.from(seededPermutation(chunkCount, seed).subarray(0, wanted)).sort((a, b) => a - b);
+  const order = seededPermutation(chunkCount, seed);
+  const picked: number[] = [];
+  for (let total = 0; total < chars; ) {
+    const c = order[picked.length];
+    picked.push(c);
+    total += Math.min(tokens.length, (c + 1) * DOMAIN_CHUNK_CHARS) - c * DOMAIN_CHUNK_CHARS;
+  }
+  const chosen = picked.sort((a, b) => a - b);
   const separator = encode(DOC_SEPARATOR);
   const parts = chosen.map((c) => tokens.subarray(c * DOMAIN_CHUNK_CHARS, (c + 1) * DOMAIN_CHUNK_CHARS));
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0) + separator.length * (parts.length - 1));
