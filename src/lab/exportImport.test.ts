@@ -3,6 +3,7 @@ import { csvField, exportCsvTables, exportFileName, exportResultsJson, importRes
 import { makeResults } from './persist/fixture';
 import { parseResults, resultsToJson } from './results';
 import { defaultSweep } from './sweep';
+import { chartLambdas, lambdaAxis, plasticityView } from '../ui/charts/data';
 
 /** RFC 4180 reader (test only): quoted fields, doubled quotes, CRLF rows. */
 function readCsv(text: string): string[][] {
@@ -102,6 +103,25 @@ describe('CSV tables', () => {
     expect(row[4]).toBe('3');
     expect(Number(row[5])).toBeCloseTo(values.reduce((a, b) => a + b) / 3, 12);
     expect(Number(row[7])).toBeLessThan(Number(row[5]));
+  });
+
+  it('plasticity counts what the charts count: finished fine-tunes whatever the run status, one per lambda and seed', () => {
+    const runs = structuredClone(results.runs);
+    const at = (lambda: number, seed: number) => runs.findIndex((r) => r.lambda === lambda && r.seed === seed);
+    runs[at(0.3, 0)].status = 'failed'; // stopped later: its finished fine-tunes still count
+    const kv = runs[at(0.3, 1)].finetunes.find((f) => f.task === 'KV')!;
+    Object.assign(kv, { status: 'diverged', score: { ...kv.score, value: 0.99 } }); // diverged: left out, even with a value
+    runs.push({ ...structuredClone(runs[at(0.3, 2)]), id: 'again' }); // a second run of (0.3, 2): not counted twice
+    const mixed = { ...results, runs };
+    const csv = readCsv(plasticityCsv(mixed));
+    const cell = (quantity: string, task: string) => csv.find((r) => r[0] === '0.3' && r[1] === quantity && r[2] === task)!;
+    const view = plasticityView(runs, lambdaAxis(chartLambdas(mixed)), 'KV', 'score')!;
+    const chart = view.rows.find((r) => r.lambda === 0.3)!;
+    expect(cell('score', 'KV')[4]).toBe(String(chart.n));
+    expect(chart.n).toBe(2);
+    expect(100 * Number(cell('score', 'KV')[5])).toBeCloseTo(chart.ft!, 10);
+    expect(cell('score', 'ADD-R')[4]).toBe('3');
+    expect(cell('base_val_bpc', '')[4]).toBe('4'); // base values: every run that has one, as the charts' right axis
   });
 
   it('probes and spectra: one row per probe and per head', () => {

@@ -2,7 +2,7 @@
 // for spreadsheets (runs with their key metrics; plasticity by lambda across seeds; probes; spectra).
 // CSV follows RFC 4180: comma separated, CRLF line ends, fields with a comma, quote or line break quoted,
 // quotes doubled; empty cells for missing or non-finite numbers.
-import { summarize } from './measure/stats';
+import { countedFinetunes, summarize } from './measure/stats';
 import { parseResults, ResultsError, resultsToJson, type Results, type RunResult, type Spectrum } from './results';
 import type { TaskName } from './sweep';
 
@@ -90,9 +90,11 @@ export function runsCsv(results: Results): string {
   return toCsv(header, rows);
 }
 
+const finiteOf = (xs: readonly (number | null | undefined)[]): number[] => xs.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+
 /** Values of one quantity across the seeds of one lambda (finite only). */
 function seedValues(runs: readonly RunResult[], pick: (r: RunResult) => number | null | undefined): number[] {
-  return runs.map(pick).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return finiteOf(runs.map(pick));
 }
 
 function summaryRow(lambda: number, quantity: string, task: string, metric: string, values: number[]): CsvCell[] {
@@ -101,20 +103,26 @@ function summaryRow(lambda: number, quantity: string, task: string, metric: stri
   return [lambda, quantity, task, metric, s.n, s.mean, s.std, s.ci95?.lo, s.ci95?.hi];
 }
 
-/** Plasticity by lambda: each quantity summarized across seeds (mean, sample std, 95% t interval). */
+/**
+ * Plasticity by lambda: each quantity summarized across seeds (mean, sample std, 95% t interval), counted by
+ * the charts' and the report's rule: base measurements of every run that has them, fine-tune measurements
+ * from countedFinetunes (finished fine-tunes, whatever the run's status; one per lambda and seed).
+ */
 export function plasticityCsv(results: Results): string {
   const header = ['lambda', 'quantity', 'task', 'metric', 'n', 'mean', 'std', 'ci95_lo', 'ci95_hi'];
-  const done = results.runs.filter((r) => r.status === 'done');
   const rows: CsvCell[][] = [];
-  for (const lambda of [...results.sweep.lambdas].sort((a, b) => a - b)) {
-    const group = done.filter((r) => r.lambda === lambda);
+  const lambdas = [...new Set([...results.sweep.lambdas, ...results.runs.map((r) => r.lambda)])].sort((a, b) => a - b);
+  const counted = new Map(results.sweep.tasks.map(({ name }) => [name, countedFinetunes(results.runs, name).map((c) => c.finetune)] as const));
+  for (const lambda of lambdas) {
+    const group = results.runs.filter((r) => r.lambda === lambda);
     rows.push(summaryRow(lambda, 'base_val_bpc', '', 'bpc', seedValues(group, (r) => r.base?.valBitsPerChar)));
     rows.push(summaryRow(lambda, 'train_val_gap', '', 'bpc', seedValues(group, (r) => r.base?.trainValGap)));
     for (const { name } of results.sweep.tasks) {
-      const metric = group.map((r) => finetuneOf(r, name)?.score.metric).find(Boolean) ?? '';
-      rows.push(summaryRow(lambda, 'score', name, metric, seedValues(group, (r) => finetuneOf(r, name)?.score.value)));
-      rows.push(summaryRow(lambda, 'gain', name, metric, seedValues(group, (r) => finetuneOf(r, name)?.gain)));
-      const nll = seedValues(group, (r) => finetuneOf(r, name)?.score.answerNll);
+      const fts = counted.get(name)!.filter((f) => group.some((r) => r.finetunes.includes(f)));
+      const metric = fts[0]?.score.metric ?? group.flatMap((r) => r.finetunes).find((f) => f.task === name)?.score.metric ?? '';
+      rows.push(summaryRow(lambda, 'score', name, metric, finiteOf(fts.map((f) => f.score.value))));
+      rows.push(summaryRow(lambda, 'gain', name, metric, finiteOf(fts.map((f) => f.gain))));
+      const nll = finiteOf(fts.map((f) => f.score.answerNll));
       if (nll.length) rows.push(summaryRow(lambda, 'answer_nll', name, 'nats_per_char', nll));
     }
   }

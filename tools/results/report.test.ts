@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { importResultsJson } from '../../src/lab/exportImport';
-import { baseTable, formatStat, probeTable, report, taskTable } from './report';
+import { MEASURE_SIZES } from '../../src/lab/runnerPlan';
+import { baseTable, CURVE_EXAMPLES, formatStat, probeTable, report, taskTable } from './report';
 
 const results = importResultsJson(readFileSync('docs/results/2026-11-26-h200-default-sweep.json', 'utf8'));
 const row = (table: string, lambda: string) => table.split('\n').find((line) => line.startsWith(`| ${lambda} |`))?.split(' | ');
@@ -26,7 +27,7 @@ describe('report', () => {
 
   it('gives each exact-match task its score, answer NLL, paired difference and steps to 50%', () => {
     const kv = taskTable(results, 'KV')!;
-    expect(kv).toContain('best after fine-tuning by score: lambda 0.1');
+    expect(kv).toContain('- exact match (%): Best λ after fine-tuning: 0.1, larger than the base optimum (0); vs the base optimum, paired by seed (+ = better): +27.3 pts (95% CI −87.5 – +142). Not distinguishable from the base optimum (the interval contains 0)');
     const reference = row(kv, '0.1')!;
     expect(reference[3]).toBe('-'); // no paired difference against itself
     const seeds = results.runs.filter((r) => r.lambda === 0.1).map((r) => r.finetunes.find((f) => f.task === 'KV')!);
@@ -35,9 +36,38 @@ describe('report', () => {
     expect(row(add, '0.1')?.at(-1)).toMatch(/^563 ± 0 \|$/);
   });
 
-  it('adds forgetting for DOMAIN, probes beside the untrained model, and the base optimum', () => {
+  it('names ties (ADD-R: 100% at λ 0 and 0.1) and states how finely steps to 50% are resolved', () => {
+    const add = taskTable(results, 'ADD-R')!;
+    expect(add).toContain('- exact match (%): Best λ after fine-tuning: λ 0 and 0.1 tie, including the base optimum (0)');
+    expect(add).toContain('on the first 128 test examples reaches 50%; checkpoints are about 188 steps apart');
+    expect(CURVE_EXAMPLES).toEqual(Object.fromEntries(Object.entries(MEASURE_SIZES).map(([preset, sizes]) => [preset, sizes.curveExamples])));
+  });
+
+  it('orients paired differences so + is better: DOMAIN at λ 3 is worse than 0.1, so negative', () => {
+    const domain = taskTable(results, 'DOMAIN')!;
+    expect(domain).toContain('vs lambda 0.1 (paired, + = better)');
+    expect(row(domain, '3')?.[3]).toBe('-0.356 ± 0.090');
+    expect(domain).toContain('- gain (bpc, + is better): Largest gain over base: 0, same as the base optimum (0)');
+  });
+
+  it('shows the random-init control as a row in the score (and answer NLL) columns', () => {
+    const kv = row(taskTable(results, 'KV')!, 'random init')!;
+    const controls = results.controls.filter((c) => c.task === 'KV');
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(kv[1]).toBe('-'); // no base model
+    expect(kv[2].startsWith((100 * mean(controls.map((c) => c.result.score.value!))).toFixed(1))).toBe(true);
+    expect(kv[4].startsWith(mean(controls.map((c) => c.result.score.answerNll!)).toFixed(3))).toBe(true);
+    expect(row(taskTable(results, 'ADD-R')!, 'random init')?.at(-2)).toBe('1 of 3');
+    expect(taskTable({ ...results, controls: [] }, 'KV')).not.toContain('random init');
+  });
+
+  it('adds forgetting for DOMAIN, probes at the last layer (fixed, not picked by test accuracy), and the base optimum', () => {
     expect(taskTable(results, 'DOMAIN')).toContain('forgetting (bits/char)');
-    expect(probeTable(results)).toContain('genre/last best layer (%)');
+    const probes = probeTable(results)!;
+    expect(probes).toContain('genre/last last layer (%)');
+    const last = (r: (typeof results.runs)[number]) => r.base!.probes.filter((p) => p.probe === 'genre' && p.pooling === 'last').reduce((a, p) => (p.layer > a.layer ? p : a));
+    const at0 = results.runs.filter((r) => r.lambda === 0).map((r) => 100 * last(r).accuracy);
+    expect(row(probes, '0')?.[1].startsWith((at0.reduce((a, b) => a + b) / at0.length).toFixed(1))).toBe(true);
     expect(report(results, 'sweep')).toContain('Best base validation loss: lambda 0.');
   });
 });

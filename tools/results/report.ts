@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importResultsJson } from '../../src/lab/exportImport';
-import type { Results, RunResult } from '../../src/lab/results';
+import { countedFinetunes } from '../../src/lab/measure/stats';
+import type { FinetuneResult, Results, RunResult } from '../../src/lab/results';
 import { TASKS, type TaskName } from '../../src/lab/sweep';
-import { bestLambda, lambdaAxis, plasticityData, scalarByLambda, stat, chartLambdas, type PlasticityView, type Stat } from '../../src/ui/charts/data';
+import { bestLambdas, chartLambdas, lambdaAxis, optimumVerdict, plasticityData, scalarByLambda, stat, type PlasticityView, type Stat } from '../../src/ui/charts/data';
 
 type Value = (r: RunResult) => number | null | undefined;
 
@@ -51,53 +52,83 @@ export function baseTable(results: Results): string {
   return table(['lambda', 'exp(-lambda S)', 'seeds', ...columns.map(([name]) => name)], rows);
 }
 
-const digitsOf = (view: PlasticityView) => (view.unit === '%' ? 1 : 3);
+/** A verdict's lines as prose: the headline; the paired numbers; each reading as a sentence of its own. */
+const sentence = (lines: string[]) => lines.map((line, i) => (i === 0 ? line : /^[A-Z]/.test(line) ? `. ${line}` : `; ${line}`)).join('');
 
-/** One task after fine-tuning: score (and answer NLL), paired difference against the reference, steps to 50%. */
+const digitsOf = (view: PlasticityView) => (view.unit === '%' ? 1 : 3);
+const cell = (mean: number | null | undefined, band: [number, number] | null, view: PlasticityView) => formatStat(mean == null ? null : { mean, band, n: 0 }, digitsOf(view));
+
+/** "steps to 50%" cells of some fine-tunes: how many reached it, and the mean step of those that did. */
+function stepsCells(fts: readonly FinetuneResult[]): string[] {
+  const reached = fts.map((f) => f.stepsTo50).filter((s): s is number => typeof s === 'number');
+  return [`${reached.length} of ${fts.length}`, reached.length ? formatStat(stat(reached), 0) : '-'];
+}
+
+/** runnerPlan's MEASURE_SIZES.curveExamples: test examples scored at each fine-tuning checkpoint (the report
+ *  cannot import runnerPlan under tsx, which does not load its shaders; report.test.ts checks they agree). */
+export const CURVE_EXAMPLES: Record<string, number> = { tiny: 8, lab: 128, tpp20: 128, overtrained: 128 };
+
+/** How finely "steps to 50%" is resolved: the score curve's checkpoint spacing (median over the fine-tunes) and
+ *  the test examples scored at each checkpoint. */
+export function stepsResolution(results: Results, fts: readonly FinetuneResult[]): string {
+  const gaps = fts.flatMap((f) => (f.scoreCurve?.x ?? []).slice(1).map((x, i) => x - f.scoreCurve!.x[i])).sort((a, b) => a - b);
+  const every = gaps.length ? gaps[Math.floor(gaps.length / 2)] : null;
+  const examples = CURVE_EXAMPLES[results.sweep.preset] ?? 'a few';
+  return `steps to 50%: the first fine-tuning checkpoint at which exact match on the first ${examples} test examples reaches 50%${every === null ? '' : `; checkpoints are about ${every} steps apart, so a count is resolved to one interval and differences of one or two intervals are at that resolution`}`;
+}
+
+/** One task after fine-tuning: score (and answer NLL), paired difference against the reference (+ = better),
+ *  steps to 50%; the random-init control as a last row, in the same columns. */
 export function taskTable(results: Results, task: TaskName): string | null {
   const axis = lambdaAxis(chartLambdas(results));
-  const views = plasticityData(results.runs, axis).find((t) => t.task === task);
+  const views = plasticityData(results.runs, axis, results.controls).find((t) => t.task === task);
   if (!views?.score) return null;
   const shown = [views.score, ...(views.nll ? [views.nll] : [])];
   const header = ['lambda', 'base val bits/char'];
-  for (const v of shown) header.push(`${v.yLabel}`, `vs lambda ${v.referenceLambda} (paired)`);
+  for (const v of shown) header.push(`${v.yLabel}`, `vs lambda ${v.referenceLambda} (paired, + = better)`);
   const exact = views.score.kind === 'exact';
   if (exact) header.push('seeds reaching 50%', 'steps to 50% (those that did)');
   if (task === 'DOMAIN') header.push('forgetting (bits/char)');
+  const counted = countedFinetunes(results.runs, task);
   const rows = views.score.rows.map((row) => {
-    const runs = results.runs.filter((r) => r.lambda === row.lambda);
-    const fts = runs.flatMap((r) => r.finetunes.filter((f) => f.task === task && f.status === 'done'));
+    const fts = counted.filter(({ run }) => run.lambda === row.lambda).map(({ finetune }) => finetune);
     const cells = [String(row.lambda), formatStat(row.base === null ? null : { mean: row.base, band: row.baseBand, n: row.n }, 3)];
     for (const v of shown) {
       const r = v.rows.find((x) => x.lambda === row.lambda);
-      cells.push(formatStat(r?.ft == null ? null : { mean: r.ft, band: r.ftBand, n: r.n }, digitsOf(v)), r?.vsReference ? formatStat(r.vsReference, digitsOf(v)) : '-');
+      cells.push(cell(r?.ft, r?.ftBand ?? null, v), r?.vsReference ? formatStat(r.vsReference, digitsOf(v)) : '-');
     }
-    if (exact) {
-      const reached = fts.map((f) => f.stepsTo50).filter((s): s is number => typeof s === 'number');
-      cells.push(`${reached.length} of ${fts.length}`, reached.length ? formatStat(stat(reached), 0) : '-');
-    }
+    if (exact) cells.push(...stepsCells(fts));
     if (task === 'DOMAIN') cells.push(formatStat(stat(fts.map((f) => f.forgetting)), 3));
     return cells;
   });
-  const best = shown.map((v) => `best after fine-tuning by ${v.metric === 'nll' ? 'answer NLL' : 'score'}: lambda ${v.bestFinetuned}`).join('; ');
-  const controls = results.controls.filter((c) => c.task === task && c.result.status === 'done');
-  const control = controls.length ? `; random-init control: ${formatStat(stat(controls.map((c) => c.result.score.value)), digitsOf(views.score), views.score.unit === '%' ? 100 : 1)}${views.score.unit === '%' ? '%' : ''} (${controls.length} seeds)` : '';
-  return `**${task}** (${best}; best base loss: lambda ${views.score.bestBase}${control})\n\n${table(header, rows)}`;
+  const controls = results.controls.filter((c) => c.task === task && c.result.status === 'done').map((c) => c.result);
+  if (views.score.control) {
+    const cells = ['random init', '-', ...shown.flatMap((v) => [v.control ? cell(v.control.mean, v.control.band, v) : '-', '-'])];
+    if (exact) cells.push(...stepsCells(controls));
+    if (task === 'DOMAIN') cells.push('-'); // forgetting of pretraining that never happened: not comparable
+    rows.push(cells);
+  }
+  const verdicts = shown.flatMap((v) => [`${v.yLabel}: ${sentence(optimumVerdict(v, 'ft'))}`, ...(v.optimum.gain ? [`${v.gainLabel}: ${sentence(optimumVerdict(v, 'gain'))}`] : [])]);
+  if (exact) verdicts.push(stepsResolution(results, counted.map((c) => c.finetune)));
+  return `**${task}**\n\n${verdicts.map((line) => `- ${line}`).join('\n')}\n\n${table(header, rows)}`;
 }
 
-/** Linear probes: the best layer's accuracy per lambda beside the untrained model's, per probe and pooling. */
+/** Linear probes at one fixed layer, the last (the final hidden state), per lambda beside the untrained model's
+ *  probe at that layer. Fixed in advance, not picked by accuracy: probe.ts's test split never informs a choice,
+ *  and the stored results carry no cross-validation accuracy to choose by. */
 export function probeTable(results: Results): string | null {
   const kinds = [...new Set(results.runs.flatMap((r) => r.base?.probes.map((p) => `${p.probe}/${p.pooling}`) ?? []))].sort();
   if (!kinds.length) return null;
-  const best = (r: RunResult, kind: string, pick: 'accuracy' | 'untrained') => {
+  const atLastLayer = (r: RunResult, kind: string, pick: 'accuracy' | 'untrained') => {
     const ps = r.base?.probes.filter((p) => `${p.probe}/${p.pooling}` === kind) ?? [];
-    return ps.length ? Math.max(...ps.map((p) => p[pick])) : null;
+    const last = Math.max(...ps.map((p) => p.layer));
+    return ps.find((p) => p.layer === last)?.[pick] ?? null;
   };
   const rows = lambdaGroups(results).map(({ lambda, runs }) => [
     String(lambda),
-    ...kinds.flatMap((k) => [formatStat(stat(runs.map((r) => best(r, k, 'accuracy'))), 1, 100), formatStat(stat(runs.map((r) => best(r, k, 'untrained'))), 1, 100)]),
+    ...kinds.flatMap((k) => [formatStat(stat(runs.map((r) => atLastLayer(r, k, 'accuracy'))), 1, 100), formatStat(stat(runs.map((r) => atLastLayer(r, k, 'untrained'))), 1, 100)]),
   ]);
-  return table(['lambda', ...kinds.flatMap((k) => [`${k} best layer (%)`, `${k} untrained (%)`])], rows);
+  return table(['lambda', ...kinds.flatMap((k) => [`${k} last layer (%)`, `${k} untrained, last layer (%)`])], rows);
 }
 
 /** Wall time from the first run's start to the last event, and the device. */
@@ -123,14 +154,14 @@ export function report(results: Results, name: string): string {
   const parts = [
     `# ${name}: ${s.name}`,
     `preset ${s.preset}, lambdas ${s.lambdas.join(', ')}, seeds ${s.seeds.join(', ')}, decay group ${s.decayGroup}, S = ${results.runs[0]?.timescale.S.toFixed(2)}; ${timing(results)}`,
-    `Mean ± 95% interval half-width across seeds (Student t); paired differences are fine-tuned(lambda) - fine-tuned(reference), seed by seed.`,
+    `Mean ± 95% interval half-width across seeds (Student t). Paired differences are fine-tuned(lambda) against fine-tuned(reference), seed by seed, oriented so that + is better (for bits/char and NLL: reference minus lambda).`,
     `## Base models\n\n${baseTable(results)}`,
     `## After fine-tuning\n\n${TASKS.map((t) => taskTable(results, t)).filter(Boolean).join('\n\n')}`,
   ];
   const probes = probeTable(results);
-  if (probes) parts.push(`## Linear probes (best layer)\n\n${probes}`);
-  const baseBest = bestLambda(scalarByLambda(results.runs, lambdaAxis(chartLambdas(results)), (r) => r.base?.valBitsPerChar).rows, 'lower');
-  parts.push(`Best base validation loss: lambda ${baseBest}.`);
+  if (probes) parts.push(`## Linear probes (last layer, fixed in advance)\n\n${probes}`);
+  const baseBest = bestLambdas(scalarByLambda(results.runs, lambdaAxis(chartLambdas(results)), (r) => r.base?.valBitsPerChar).rows, 'lower');
+  parts.push(`Best base validation loss: lambda ${baseBest.join(' and ') || '-'}${baseBest.length > 1 ? ' (tie)' : ''}.`);
   return parts.join('\n\n') + '\n';
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mean, pairedDifferences, plasticityTable, sampleStd, summarize, tCoverage, tCritical, type RunRecord } from './stats';
+import type { RunResult } from '../results';
+import { countedFinetunes, mean, pairedDifferences, plasticityTable, sampleStd, summarize, tCoverage, tCritical, type RunRecord } from './stats';
 
 describe('t critical values', () => {
   it('match the textbook table (R qt(0.975, dof), scipy t.ppf) to 1e-7', () => {
@@ -129,5 +130,21 @@ describe('plasticity table', () => {
     expect(row.gain.mean).toBeCloseTo(0.2, 12); // (0.25 + 0.15) / 2
     expect(row.fineTunedVsReference).toBeNull(); // no lambda 0.1 runs
     expect(() => plasticityTable([...acc, acc[0]], { direction: 'higher' })).toThrow(/seed 1 appears twice/);
+  });
+});
+
+describe('counted fine-tunes', () => {
+  const ft = (task: 'KV' | 'SENT', status: 'done' | 'diverged' | 'failed', value: number) => ({ task, status, score: { metric: 'exact' as const, value }, gain: value, curve: { x: [], y: [] }, seconds: 1 });
+  const run = (lambda: number, seed: number, status: RunResult['status'], finetunes: ReturnType<typeof ft>[]) => ({ lambda, seed, status, finetunes }) as unknown as RunResult;
+
+  it('keeps finished fine-tunes of the task whatever the run status, the first run of each (lambda, seed)', () => {
+    const runs = [
+      run(0, 0, 'done', [ft('KV', 'done', 0.1), ft('SENT', 'done', 0.6)]),
+      run(0, 1, 'failed', [ft('KV', 'done', 0.2)]), // stopped later: counts
+      run(0.1, 0, 'done', [ft('KV', 'diverged', 0.9)]), // diverged: left out
+      run(0, 0, 'done', [ft('KV', 'done', 0.5)]), // the same (lambda, seed) again: left out
+    ];
+    expect(countedFinetunes(runs, 'KV').map(({ run: r, finetune: f }) => [r.lambda, r.seed, f.score.value])).toEqual([[0, 0, 0.1], [0, 1, 0.2]]);
+    expect(countedFinetunes(runs, 'DOMAIN')).toEqual([]);
   });
 });

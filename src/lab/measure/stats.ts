@@ -2,6 +2,7 @@
 // confidence intervals and lambdas are compared paired by seed, since seeds share the data order across
 // lambda). Student t intervals with n - 1 degrees of freedom; the t critical value is computed exactly for
 // integer degrees of freedom (no table, no library).
+import type { FinetuneResult, RunResult } from '../results';
 
 export interface Interval {
   lo: number;
@@ -122,6 +123,23 @@ export interface RunRecord {
   baseScore: number; // the task metric of the base model before fine-tuning
   fineTunedScore: number; // the same metric after fine-tuning
   baseValLoss: number; // base validation loss (bits/char)
+}
+
+/**
+ * The fine-tunes every plasticity summary counts, the page's charts, the report and the CSV export alike: a
+ * run's fine-tune on `task` that finished ('done'; diverged and failed ones are left out), whatever the run's
+ * own status (a run stopped later, on another task, keeps what it finished); one per (lambda, seed), the first
+ * in run order. A quantity is then read from these where it is finite.
+ */
+export function countedFinetunes(runs: readonly RunResult[], task: FinetuneResult['task']): { run: RunResult; finetune: FinetuneResult }[] {
+  const seen = new Set<string>();
+  return runs.flatMap((run) => {
+    const finetune = run.finetunes.find((f) => f.task === task && f.status === 'done');
+    const key = `${run.lambda}/${run.seed}`;
+    if (!finetune || seen.has(key)) return [];
+    seen.add(key);
+    return [{ run, finetune }];
+  });
 }
 
 /** Whether larger task scores are better (accuracy, exact match) or smaller (bits/char, answer NLL). */

@@ -43,10 +43,12 @@ export function useStable<T>(value: T): T {
 }
 
 const NO_RUNS: Results['runs'] = [];
+const NO_CONTROLS: Results['controls'] = [];
 const NO_LIVE: Readonly<Record<string, LiveRun>> = {};
 
 export function LabCharts({ results, compareRunIds = [], live = NO_LIVE, maxPoints = 300, running = false }: LabChartsProps) {
   const runs = results?.runs ?? NO_RUNS;
+  const controls = results?.controls ?? NO_CONTROLS;
   const lambdaKey = results ? chartLambdas(results).join(',') : '';
   const axis = useMemo(() => lambdaAxis(lambdaKey ? lambdaKey.split(',').map(Number) : []), [lambdaKey]);
   const compareKey = compareRunIds.join('\n');
@@ -58,7 +60,7 @@ export function LabCharts({ results, compareRunIds = [], live = NO_LIVE, maxPoin
 
   const loss = useMemo(() => lossCurves(curveRuns, maxPoints), [curveRuns, maxPoints]);
   const norms = useStable(useMemo(() => weightNormCurves(curveRuns, maxPoints), [curveRuns, maxPoints]));
-  const plasticity = useStable(useMemo(() => plasticityData(runs, axis), [runs, axis]));
+  const plasticity = useStable(useMemo(() => plasticityData(runs, axis, controls), [runs, axis, controls]));
   const probes = useStable(useMemo(() => probeData(runs), [runs]));
   const ranks = useStable(useMemo(() => rankData(runs, axis, headSize), [runs, axis, headSize]));
   const scalars = useStable(useMemo(() => scalarData(runs, axis), [runs, axis]));

@@ -2,12 +2,12 @@
 // against lambda with 95% confidence bands across seeds, and the base model's validation bits/char on a
 // second axis of the same panel, so the trade-off (worse base, better after fine-tuning) shows at a glance.
 import { memo, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Scatter, Tooltip, XAxis, YAxis, type TooltipContentProps, type YAxisProps } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Scatter, Tooltip, XAxis, YAxis, type TooltipContentProps, type YAxisProps } from 'recharts';
 import { formatLambda } from '../controls/sweepEdit';
 import { ChartFrame, Segmented } from './ChartFrame';
 import { fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
-import type { LambdaAxis, PlasticityRow, PlasticityTask, PlasticityView } from './data';
+import { optimumVerdict, type LambdaAxis, type PlasticityRow, type PlasticityTask, type PlasticityView, type Stat } from './data';
 
 export interface PlasticityChartProps {
   tasks: readonly PlasticityTask[];
@@ -20,19 +20,31 @@ type Metric = 'score' | 'nll';
 const SCORE = '#27324f';
 const SCORE_BAND = '#3f63d8';
 const BEST = '#3f63d8';
+/** The random-init control: a colour outside the lambda palette. */
+const CONTROL = '#8c564b';
 const SCORE_DOT = lambdaDot();
 
 function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
   const [show, setShow] = useState<Show>('ft');
   const [metric, setMetric] = useState<Metric>('score');
   const hasNll = tasks.some((t) => t.nll);
-  const views = tasks.map((t) => (metric === 'nll' && t.nll ? t.nll : t.score)).filter((v): v is PlasticityView => v !== null);
+  // Answer NLL has no gain view (data.ts, measured): in 'gain' the exact-match tasks show their score's gain.
+  const nll = metric === 'nll' && show === 'ft';
+  const views = tasks.map((t) => (nll && t.nll ? t.nll : t.score)).filter((v): v is PlasticityView => v !== null);
   const points = views.reduce((n, v) => n + v.points, 0);
   const lambdas = [...new Set(views.flatMap((v) => v.rows.filter((r) => r.ft !== null).map((r) => r.lambda)))].sort((a, b) => a - b);
+  const controls = show === 'ft' && views.some((v) => v.control);
   const toolbar = (
     <>
       <Segmented label="Plotted value" value={show} onChange={setShow} options={[{ value: 'ft', label: 'after fine-tuning' }, { value: 'gain', label: 'gain over base' }]} />
-      {hasNll ? <Segmented label="Exact-match metric" value={metric} onChange={setMetric} options={[{ value: 'score', label: 'exact match' }, { value: 'nll', label: 'answer NLL' }]} /> : null}
+      {hasNll ? (
+        <Segmented
+          label="Exact-match metric"
+          value={show === 'gain' ? 'score' : metric}
+          onChange={setMetric}
+          options={[{ value: 'score', label: 'exact match' }, { value: 'nll', label: 'answer NLL', disabled: show === 'gain' }]}
+        />
+      ) : null}
     </>
   );
   return (
@@ -40,7 +52,7 @@ function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
       testId="chart-plasticity"
       className="chart-wide"
       title="Plasticity: fine-tuned score against pretraining weight decay"
-      subtitle={`Solid: ${show === 'gain' ? "the gain from fine-tuning over the base model's own score" : 'task score after fine-tuning'} (mean across seeds, band = 95% CI, circles = seeds). Dashed grey: the base model's validation bits/char (right axis, lower is better).`}
+      subtitle={`Solid: ${show === 'gain' ? "the gain from fine-tuning over the base model's own score" : 'task score after fine-tuning'} (mean across seeds, band = 95% CI, circles = seeds). Dashed grey: the base model's validation bits/char (right axis, lower is better).${controls ? ' Dashed brown: the random-init control (untrained models fine-tuned the same way; mean, band = 95% CI across seeds): a task the pretrained models do not beat it on measures trainability only.' : ''}${show === 'gain' && hasNll ? ' Answer NLL has no gain view: the base model’s zero-shot NLL on a prompt format it never saw measures its calibration, and a gain over it would reward the worst-calibrated base.' : ''}`}
       points={points}
       empty={views.length ? undefined : 'No fine-tuning results yet: press Sweep to pretrain every λ in the grid and fine-tune each model on the chosen tasks (Train runs a single λ).'}
       toolbar={toolbar}
@@ -49,6 +61,7 @@ function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
         { label: show === 'gain' ? 'gain over base (mean, 95% CI)' : 'after fine-tuning (mean, 95% CI)', color: SCORE, shape: 'line' },
         { label: 'seeds', color: INK.baseline, shape: 'hollow' },
         { label: 'base val bits/char (right axis)', color: INK.baseline, shape: 'line', dashed: true },
+        ...(controls ? [{ label: 'random-init control (mean, 95% CI)', color: CONTROL, shape: 'line' as const, dashed: true }] : []),
         { label: show === 'gain' ? 'λ with the largest gain' : 'best λ after fine-tuning', color: BEST, shape: 'line' },
       ]}
       footer={lambdas.length === 1 ? 'One λ so far: the trade-off needs the sweep (several λ, several seeds).' : undefined}
@@ -63,17 +76,6 @@ function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
 }
 
 export const PlasticityChart = memo(PlasticityChartImpl);
-
-/** One line that states the trade-off: where the fine-tuned optimum (or the largest gain) sits relative to
- *  the base optimum. */
-export function verdict(v: Pick<PlasticityView, 'bestFinetuned' | 'bestBase' | 'bestGain'>, show: Show = 'ft'): string {
-  const best = show === 'gain' ? v.bestGain : v.bestFinetuned;
-  if (best === null) return 'No fine-tuned score yet';
-  const what = `${show === 'gain' ? 'Largest gain over base' : 'Best λ after fine-tuning'}: ${formatLambda(best)}`;
-  if (v.bestBase === null) return what;
-  const cmp = best > v.bestBase ? 'larger than' : best === v.bestBase ? 'same as' : 'smaller than';
-  return `${what}, ${cmp} the base optimum (${formatLambda(v.bestBase)})`;
-}
 
 /** Percentages live in [0, 100] (gains in [-100, 100]): a 95% band from 3 seeds can reach past them, and the
  *  axis clips it there instead of stretching to -100..170. Inside, the data's range rounded out to 5 points. */
@@ -90,9 +92,14 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
   const label = gain ? view.gainLabel : view.yLabel;
   const title = `${view.task} · ${label}`;
   const n = Math.max(0, ...view.rows.map((r) => r.n));
-  const best = gain ? view.bestGain : view.bestFinetuned;
-  const same = view.bestBase !== null && view.bestBase === best;
-  const bestText = same ? `best base & ${gain ? 'largest gain' : 'fine-tuned'}` : gain ? 'largest gain' : 'best fine-tuned';
+  const best = (gain ? view.optimum.gain : view.optimum.ft)?.best ?? [];
+  const tie = best.length > 1 ? ' (tie)' : '';
+  const bestText = (same: boolean) => `${same ? 'best base & ' : ''}${gain ? 'largest gain' : 'best fine-tuned'}${tie}`;
+  const control = gain ? null : view.control;
+  const controlBand = control?.band && view.unit === '%' ? ([Math.max(0, control.band[0]), Math.min(100, control.band[1])] as const) : control?.band;
+  const [head, ...paired] = optimumVerdict(view, show);
+  const extra = `${view.excluded ? ` · ${view.excluded} diverged or failed fine-tune${view.excluded === 1 ? '' : 's'} left out` : ''}${n ? ` · ${n} seed${n === 1 ? '' : 's'}` : ''}`;
+  const lines = [head + extra, ...paired];
   return (
     <div className="plasticity-panel" data-testid={`plasticity-${view.task}`} data-points={view.points} data-metric={view.metric} data-show={show}>
       <h4 data-export-text={title}>{title}</h4>
@@ -106,21 +113,30 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
         <Area yAxisId="score" dataKey={gain ? 'gainBand' : 'ftBand'} stroke="none" fill={SCORE_BAND} fillOpacity={0.16} isAnimationActive={false} activeDot={false} connectNulls />
         <Scatter yAxisId="score" data={seeds} dataKey="y" shape={seedDot} isAnimationActive={false} legendType="none" />
         {gain ? <ReferenceLine yAxisId="score" y={0} stroke={INK.axis} strokeWidth={1} /> : null}
-        {view.bestBase !== null && !same ? <ReferenceLine yAxisId="score" x={axis.x(view.bestBase)} stroke={INK.baseline} strokeDasharray="2 3" label={{ value: 'best base', position: 'insideBottomLeft', fontSize: 10, fill: INK.baseline }} /> : null}
-        {best !== null ? <ReferenceLine yAxisId="score" x={axis.x(best)} stroke={BEST} strokeOpacity={0.7} label={{ value: bestText, position: 'insideTopRight', fontSize: 10, fill: BEST }} /> : null}
+        {controlBand ? <ReferenceArea yAxisId="score" y1={controlBand[0]} y2={controlBand[1]} fill={CONTROL} fillOpacity={0.07} stroke="none" ifOverflow="extendDomain" /> : null}
+        {control ? <ReferenceLine yAxisId="score" y={control.mean} stroke={CONTROL} strokeWidth={1.4} strokeDasharray="6 3" ifOverflow="extendDomain" label={{ value: 'random init', position: 'insideBottomRight', fontSize: 10, fill: CONTROL }} /> : null}
+        {view.bestBase.filter((l) => !best.includes(l)).map((l) => (
+          <ReferenceLine key={`base-${l}`} yAxisId="score" x={axis.x(l)} stroke={INK.baseline} strokeDasharray="2 3" label={{ value: 'best base', position: 'insideBottomLeft', fontSize: 10, fill: INK.baseline }} />
+        ))}
+        {best.map((l, i) => (
+          // A tie draws every tied lambda and labels the last one only (labels at neighbouring lambdas collide).
+          <ReferenceLine key={`best-${l}`} yAxisId="score" x={axis.x(l)} stroke={BEST} strokeOpacity={0.7} label={i === best.length - 1 ? { value: bestText(best.some((b) => view.bestBase.includes(b))), position: 'insideTopRight', fontSize: 10, fill: BEST } : undefined} />
+        ))}
         <Line yAxisId="score" dataKey={gain ? 'gain' : 'ft'} stroke={SCORE} strokeWidth={2} dot={SCORE_DOT} activeDot={{ r: 6 }} isAnimationActive={false} connectNulls />
-        <Tooltip content={(p) => <PlasticityTip {...p} view={view} />} isAnimationActive={false} />
+        <Tooltip content={(p) => <PlasticityTip {...p} view={view} control={control} />} isAnimationActive={false} />
       </ComposedChart>
-      <p className="panel-note" data-export-text={verdict(view, show)}>
-        {verdict(view, show)}
-        {view.excluded ? ` · ${view.excluded} diverged or failed fine-tune${view.excluded === 1 ? '' : 's'} left out` : ''}
-        {n ? ` · ${n} seed${n === 1 ? '' : 's'}` : ''}
+      <p className="panel-note">
+        {lines.map((line) => (
+          <span key={line} data-export-text={line} style={{ display: 'block' }}>
+            {line}
+          </span>
+        ))}
       </p>
     </div>
   );
 }
 
-function PlasticityTip({ active, payload, view }: TooltipContentProps & { view: PlasticityView }) {
+function PlasticityTip({ active, payload, view, control }: TooltipContentProps & { view: PlasticityView; control: Stat | null }) {
   const row = payload?.find((p) => (p.payload as PlasticityRow | undefined)?.label !== undefined)?.payload as PlasticityRow | undefined;
   if (!active || !row) return null;
   const unit = view.unit === '%' ? '%' : ` ${view.unit}`;
@@ -134,19 +150,27 @@ function PlasticityTip({ active, payload, view }: TooltipContentProps & { view: 
         after fine-tuning: {fmt(row.ft, unit)}
         {fmtBand(row.ftBand)}
       </div>
-      <div>
-        gain over base: {fmt(row.gain, view.unit === '%' ? ' pts' : unit)}
-        {fmtBand(row.gainBand)}
-      </div>
+      {view.metric === 'nll' ? null : (
+        <div>
+          gain over base (+ = better): {fmt(row.gain, view.unit === '%' ? ' pts' : unit)}
+          {fmtBand(row.gainBand)}
+        </div>
+      )}
       <div>
         base val bits/char: {fmt(row.base)}
         {fmtBand(row.baseBand)}
       </div>
       {vs ? (
         <div>
-          vs λ {formatLambda(view.referenceLambda)} (paired by seed): {vs.mean > 0 ? '+' : ''}
-          {fmt(vs.mean)}
+          vs λ {formatLambda(view.referenceLambda)} (paired by seed, + = better): {vs.mean > 0 ? '+' : ''}
+          {fmt(vs.mean, view.unit === '%' ? ' pts' : unit)}
           {fmtBand(vs.band)}
+        </div>
+      ) : null}
+      {control ? (
+        <div>
+          random-init control: {fmt(control.mean, unit)}
+          {fmtBand(control.band)} ({control.n} seed{control.n === 1 ? '' : 's'})
         </div>
       ) : null}
       <div className="tip-muted">{row.n} seed{row.n === 1 ? '' : 's'}</div>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseResults, type RunResult } from '../../lab/results';
 import { lambdaColor, lambdaFromPosition, lambdaPosition } from './colors';
-import { bestLambda, chartLambdas, lambdaAxis, lossCurves, plasticityData, plasticityView, stat, weightNormCurves } from './data';
+import { bestLambdas, chartLambdas, controlStat, lambdaAxis, lossCurves, optimumVerdict, plasticityData, plasticityView, stat, weightNormCurves, type PlasticityView } from './data';
 import { fixtureResults, fixtureRun } from './data.fixture';
 import { probeData, rankData, scalarData } from './mechanismData';
 import { runRows } from './runRows';
@@ -46,9 +46,15 @@ describe('chart data: shared pieces', () => {
 
   it('finds the best lambda in either direction, skipping missing means', () => {
     const rows = [{ lambda: 0, mean: 2 }, { lambda: 0.3, mean: 1 }, { lambda: 1, mean: null }, { lambda: 3, mean: 3 }];
-    expect(bestLambda(rows, 'lower')).toBe(0.3);
-    expect(bestLambda(rows, 'higher')).toBe(3);
-    expect(bestLambda([], 'higher')).toBeNull();
+    expect(bestLambdas(rows, 'lower')).toEqual([0.3]);
+    expect(bestLambdas(rows, 'higher')).toEqual([3]);
+    expect(bestLambdas([], 'higher')).toEqual([]);
+  });
+
+  it('reports ties: every lambda at the best mean (100% and 100%, up to float rounding), not the smallest', () => {
+    const rows = [{ lambda: 0.1, mean: 100 }, { lambda: 0, mean: (0.7 + 0.1 + 0.2) * 100 }, { lambda: 0.3, mean: 33.9 }];
+    expect(bestLambdas(rows, 'higher')).toEqual([0, 0.1]);
+    expect(bestLambdas([{ lambda: 0, mean: 2.675 }, { lambda: 0.1, mean: 2.656 }, { lambda: 0.3, mean: 2.657 }], 'lower')).toEqual([0.1]);
   });
 });
 
@@ -129,15 +135,15 @@ describe('chart data: plasticity', () => {
     const view = tasks[0].score!;
     const base0 = results.runs.filter((r) => r.lambda === 0).map((r) => r.base!.valBitsPerChar!);
     expect(view.rows[0].base).toBeCloseTo(base0.reduce((a, b) => a + b) / 3, 10);
-    expect(view.bestBase).toBe(0);
-    expect(view.bestFinetuned).toBe(0.3);
-    expect(tasks[3].score!.bestFinetuned).toBe(0.3); // DOMAIN: lowest bits/char
+    expect(view.bestBase).toEqual([0]);
+    expect(view.optimum.ft.best).toEqual([0.3]);
+    expect(tasks[3].score!.optimum.ft.best).toEqual([0.3]); // DOMAIN: lowest bits/char
   });
 
   it('the largest gain is its own optimum: the lambda with the highest mean gain, for every unit', () => {
-    for (const view of tasks.flatMap((t) => [t.score, t.nll]).filter((v) => v !== null)) {
+    for (const view of tasks.map((t) => t.score).filter((v) => v !== null)) {
       const top = Math.max(...view.rows.filter((r) => r.gain !== null).map((r) => r.gain!));
-      expect(view.rows.find((r) => r.lambda === view.bestGain)?.gain).toBe(top);
+      expect(view.rows.find((r) => r.lambda === view.optimum.gain!.best[0])?.gain).toBeCloseTo(top, 10);
     }
   });
 
@@ -152,14 +158,21 @@ describe('chart data: plasticity', () => {
     expect(domain.rows.filter((r) => r.lambda <= 1).every((r) => r.gain! > 0)).toBe(true); // bits/char fell
   });
 
-  it('compares each lambda with the reference paired by seed', () => {
+  it('compares each lambda with the reference paired by seed, + = better in every unit', () => {
     const view = tasks[0].score!;
     expect(view.rows.find((r) => r.lambda === 0.1)!.vsReference).toBeNull();
-    const diffs = [0, 1, 2].map((seed) => {
-      const f = (l: number) => 100 * results.runs.find((r) => r.lambda === l && r.seed === seed)!.finetunes[0].score.value!;
-      return f(0.3) - f(0.1);
-    });
-    expect(view.rows[2].vsReference!.mean).toBeCloseTo(diffs.reduce((a, b) => a + b) / 3, 10);
+    type Ft = RunResult['finetunes'][number];
+    const meanDiff = (task: number, lambda: number, pick: (f: Ft) => number) => {
+      const at = (l: number, seed: number) => pick(results.runs.find((r) => r.lambda === l && r.seed === seed)!.finetunes[task]);
+      return [0, 1, 2].reduce((acc, seed) => acc + at(lambda, seed) - at(0.1, seed), 0) / 3;
+    };
+    expect(view.rows[2].vsReference!.mean).toBeCloseTo(meanDiff(0, 0.3, (f) => 100 * f.score.value!), 10);
+    // bits/char and NLL: lower is better, so the difference is reference minus lambda, and its band flips too
+    const domain = tasks[3].score!.rows[4].vsReference!;
+    expect(domain.mean).toBeCloseTo(-meanDiff(3, 3, (f) => f.score.value!), 10);
+    expect(domain.mean).toBeLessThan(0); // lambda 3 ends worse than 0.1 on DOMAIN
+    expect(domain.band![0]).toBeLessThan(domain.band![1]);
+    expect(tasks[0].nll!.rows[2].vsReference!.mean).toBeCloseTo(-meanDiff(0, 0.3, (f) => f.score.answerNll!), 10);
   });
 
   it('leaves out diverged fine-tunes and counts them; keeps base-only lambdas as rows without a score', () => {
@@ -181,6 +194,78 @@ describe('chart data: plasticity', () => {
     expect(view.rows.map((r) => r.ftBand)).toEqual([null, null]);
     expect(view.referenceLambda).toBe(0);
     expect(plasticityData([fixtureRun(0, 0, one.sweep, { finetuned: false })], lambdaAxis([0]))).toEqual([]);
+  });
+});
+
+describe('chart data: optimum, ties and the random-init control', () => {
+  const view = (best: number[], vsBase: PlasticityView['optimum']['ft']['vsBase'], bestBase = [0]) => ({ optimum: { ft: { best, vsBase }, gain: null }, bestBase, unit: '%' as const });
+
+  it('names a tie and whether it includes the base optimum', () => {
+    expect(optimumVerdict(view([0, 0.1], []))).toEqual(['Best λ after fine-tuning: λ 0 and 0.1 tie, including the base optimum (0)']);
+    expect(optimumVerdict(view([0], []))).toEqual(['Best λ after fine-tuning: 0, same as the base optimum (0)']);
+    expect(optimumVerdict(view([], []))).toEqual(['No fine-tuned score yet']);
+    expect(optimumVerdict(view([0.1], []), 'gain')).toEqual(['No gain over base for this metric']);
+  });
+
+  it('reads the paired interval against the base optimum: contains 0, above or below it, or no interval with one seed', () => {
+    const v = (band: [number, number] | null, n = 3) => optimumVerdict(view([0.1], [{ lambda: 0.1, diff: { mean: 27.3, band, n } }]));
+    expect(v([-87.5, 142])).toEqual([
+      'Best λ after fine-tuning: 0.1, larger than the base optimum (0)',
+      'vs the base optimum, paired by seed (+ = better): +27.3 pts (95% CI −87.5 – +142)',
+      'Not distinguishable from the base optimum (the interval contains 0)',
+    ]);
+    expect(v([2, 50]).slice(1)).toEqual(['vs the base optimum, paired by seed (+ = better): +27.3 pts (95% CI +2 – +50)', 'Better than the base optimum (the interval is above 0)']);
+    expect(v([-50, -2])[2]).toBe('Worse than the base optimum (the interval is below 0)');
+    expect(v(null, 1).slice(1)).toEqual(['vs the base optimum, paired by seed (+ = better): +27.3 pts', 'One seed: no interval available']);
+    expect(optimumVerdict(view([0.1], [{ lambda: 0.1, diff: null }]))[1]).toBe('No seed in common with the base optimum');
+    const tie = optimumVerdict(view([0.3, 1], [{ lambda: 0.3, diff: { mean: 1, band: [-1, 3], n: 3 } }, { lambda: 1, diff: { mean: 1, band: [0.5, 1.5], n: 3 } }]));
+    expect(tie[0]).toBe('Best λ after fine-tuning: λ 0.3 and 1 tie, larger than the base optimum (0)');
+    expect(tie.slice(1).filter((_, i) => i % 2 === 0)).toEqual(['λ 0.3 vs the base optimum, paired by seed (+ = better): +1 pts (95% CI −1 – +3)', 'λ 1 vs the base optimum, paired by seed (+ = better): +1 pts (95% CI +0.5 – +1.5)']);
+  });
+
+  it('computes the paired difference of the best lambda against the base optimum from the seeds (+ = better)', () => {
+    const domain = plasticityData(results.runs, axis)[3].score!;
+    const at = (l: number, seed: number) => results.runs.find((r) => r.lambda === l && r.seed === seed)!.finetunes[3].score.value!;
+    const [{ lambda, diff }] = domain.optimum.ft.vsBase;
+    expect(lambda).toBe(0.3);
+    expect(diff!.mean).toBeCloseTo([0, 1, 2].reduce((a, seed) => a + at(0, seed) - at(0.3, seed), 0) / 3, 10);
+    const one = fixtureResults([0, 1], [7]);
+    const single = optimumVerdict(plasticityData(one.runs, lambdaAxis([0, 1]))[0].score!);
+    expect(single[0]).toBe('Best λ after fine-tuning: 1, larger than the base optimum (0)');
+    expect(single[2]).toBe('One seed: no interval available');
+  });
+
+  it('answer NLL has no gain over base (the zero-shot NLL measures calibration, not plasticity)', () => {
+    const nll = plasticityData(results.runs, axis)[0].nll!;
+    expect(nll.optimum.gain).toBeNull();
+    expect(nll.rows.every((r) => r.gain === null) && nll.seeds.every((p) => p.gain === null)).toBe(true);
+    expect(plasticityData(results.runs, axis)[0].score!.optimum.gain).not.toBeNull();
+  });
+
+  it('summarizes the random-init controls per task in the view’s units (one per seed, finished only); none without controls', () => {
+    const ft = (task: 'ADD-R' | 'DOMAIN', seed: number) => fixtureRun(0, seed, results.sweep).finetunes.find((f) => f.task === task)!;
+    const controls = [0, 1, 2].flatMap((seed) => [{ task: 'ADD-R' as const, seed, result: ft('ADD-R', seed) }, { task: 'DOMAIN' as const, seed, result: ft('DOMAIN', seed) }]);
+    controls.push({ task: 'ADD-R', seed: 3, result: { ...ft('ADD-R', 3), status: 'diverged', score: { metric: 'exact', value: null } } });
+    controls.push({ task: 'ADD-R', seed: 0, result: ft('ADD-R', 9) }); // a second control for seed 0: not counted
+    const data = plasticityData(results.runs, axis, controls);
+    const addr = data[0].score!.control!;
+    expect(addr.n).toBe(3);
+    expect(addr.mean).toBeCloseTo((100 * [0, 1, 2].reduce((a, seed) => a + ft('ADD-R', seed).score.value!, 0)) / 3, 10);
+    expect(addr.band).not.toBeNull();
+    expect(data[0].nll!.control!.mean).toBeCloseTo([0, 1, 2].reduce((a, seed) => a + ft('ADD-R', seed).score.answerNll!, 0) / 3, 10);
+    expect(data[3].score!.control!.mean).toBeCloseTo([0, 1, 2].reduce((a, seed) => a + ft('DOMAIN', seed).score.value!, 0) / 3, 10);
+    expect(data[1].score!.control).toBeNull(); // KV: no control
+    expect(controlStat([{ task: 'SENT', seed: 0, result: { ...ft('ADD-R', 0), task: 'SENT', score: { metric: 'accuracy', value: 0.6 } } }], 'SENT', 'nll', 1)).toBeNull(); // no NLL recorded
+    expect(plasticityData(results.runs, axis).every((t) => t.score!.control === null)).toBe(true);
+  });
+
+  it('counts a finished fine-tune whatever its run’s status, once per lambda and seed', () => {
+    const runs: RunResult[] = structuredClone(results.runs);
+    runs[0] = { ...runs[0], status: 'failed' };
+    runs.push({ ...structuredClone(runs[1]), id: 'duplicate' });
+    const v = plasticityView(runs, axis, 'ADD-R', 'score')!;
+    expect(v.rows.map((r) => r.n)).toEqual([3, 3, 3, 3, 3]);
+    expect(v.excluded).toBe(1); // the duplicate
   });
 });
 

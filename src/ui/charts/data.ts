@@ -1,10 +1,10 @@
 // Pure derivations from Results to chart data: what every chart plots, computed once per results update
 // (the charts memoize on these). Statistics across seeds come from lab/measure/stats.ts.
-import { plasticityTable, summarize, type RunRecord, type ScoreDirection } from '../../lab/measure/stats';
-import { downsample, type FinetuneResult, type Results, type RunResult, type Series } from '../../lab/results';
+import { countedFinetunes, pairedDifferences, plasticityTable, summarize, type RunRecord, type ScoreDirection } from '../../lab/measure/stats';
+import { downsample, type ControlResult, type FinetuneResult, type Results, type RunResult, type Series } from '../../lab/results';
 import { TASKS, type TaskName } from '../../lab/sweep';
 import { LIVE_SERIES } from '../../state/labModel';
-import { formatLambda, sortedUnique } from '../controls/sweepEdit';
+import { formatLambda, formatNumber, sortedUnique } from '../controls/sweepEdit';
 import { lambdaColor } from './colors';
 
 // ---- shared pieces ----------------------------------------------------------------------------------
@@ -91,14 +91,16 @@ export function scalarByLambda(runs: readonly RunResult[], axis: LambdaAxis, val
   return { rows, seeds };
 }
 
-/** The lambda with the best mean (direction decides), or null. */
-export function bestLambda(rows: readonly { lambda: number; mean: number | null }[], direction: ScoreDirection): number | null {
-  let best: { lambda: number; mean: number } | null = null;
-  for (const r of rows) {
-    if (!finite(r.mean)) continue;
-    if (!best || (direction === 'higher' ? r.mean > best.mean : r.mean < best.mean)) best = { lambda: r.lambda, mean: r.mean };
-  }
-  return best?.lambda ?? null;
+/** Means closer than this (relative) are a tie: exact ties like 100% and 100% survive float arithmetic. */
+const TIE = 1e-9;
+
+/** The lambdas tied for the best mean (direction decides), ascending; empty when no mean is finite. */
+export function bestLambdas(rows: readonly { lambda: number; mean: number | null }[], direction: ScoreDirection): number[] {
+  const sign = direction === 'higher' ? 1 : -1;
+  const xs = rows.filter((r): r is { lambda: number; mean: number } => finite(r.mean));
+  if (!xs.length) return [];
+  const top = Math.max(...xs.map((r) => sign * r.mean));
+  return sortedUnique(xs.filter((r) => sign * r.mean >= top - TIE * Math.max(1, Math.abs(top))).map((r) => r.lambda));
 }
 
 // ---- curves over steps ------------------------------------------------------------------------------
@@ -193,8 +195,18 @@ export interface PlasticityRow extends LambdaRow {
   base: number | null;
   baseBand: [number, number] | null;
   n: number;
-  /** fine-tuned(lambda) - fine-tuned(reference lambda), paired by seed, in display units. */
+  /** Fine-tuned(lambda) against fine-tuned(reference lambda), paired by seed, in display units, oriented so
+   *  that + is better in every unit (for bits/char and NLL: reference minus lambda). */
   vsReference: Stat | null;
+}
+
+/** Where a plotted optimum sits against the base-loss optimum. */
+export interface Optimum {
+  /** The lambdas tied for the best mean, ascending; empty when nothing is plotted. */
+  best: number[];
+  /** Each best lambda that is not a base optimum minus the (first) base optimum, paired by seed, + = better;
+   *  diff null where the two share no seed. Empty when a best lambda is a base optimum. */
+  vsBase: { lambda: number; diff: Stat | null }[];
 }
 
 export interface PlasticityView {
@@ -210,10 +222,14 @@ export interface PlasticityView {
   rows: PlasticityRow[];
   seeds: (SeedPoint & { gain: number | null })[];
   referenceLambda: number;
-  bestFinetuned: number | null;
-  bestBase: number | null;
-  /** The lambda with the largest mean gain over its base model (a gain is + for better in every unit). */
-  bestGain: number | null;
+  /** The lambdas tied for the best base validation loss. */
+  bestBase: number[];
+  /** The best fine-tuned mean, and the largest mean gain over the base model (+ is better in every unit);
+   *  gain is null for answer NLL, which has no meaningful gain (see plasticityView). */
+  optimum: { ft: Optimum; gain: Optimum | null };
+  /** The random-init control (each seed's untrained model fine-tuned on the task) in the same units as the
+   *  fine-tuned value: mean and 95% band across seeds; null without controls or without this measurement. */
+  control: Stat | null;
   /** Fine-tuning results left out: not done (diverged, failed) or no value. */
   excluded: number;
   points: number;
@@ -233,10 +249,13 @@ interface Measured {
   base: (r: RunResult, f: FinetuneResult) => number | null | undefined;
 }
 
+/**
+ * What a view reads from a fine-tune and from its base model. Answer NLL has no base: the base model's
+ * zero-shot NLL is taken on a prompt format it never saw, so it measures calibration (KV on the H200 sweep:
+ * 8.8 nats/char at λ 0, 5.9 at 0.3, 4.8 at 1) and a gain over it would reward the worst-calibrated base.
+ */
 function measured(metric: PlasticityMetric, task: TaskName, scale: number): Measured {
-  if (metric === 'nll') {
-    return { value: (f) => f.score.answerNll, base: (r) => r.base?.zeroShot.find((z) => z.task === task)?.score.answerNll };
-  }
+  if (metric === 'nll') return { value: (f) => f.score.answerNll, base: () => null };
   const value = (f: FinetuneResult) => (finite(f.score.value) ? f.score.value * scale : null);
   const higher = (f: FinetuneResult) => f.score.metric !== 'bpc';
   const fromGain = (f: FinetuneResult) => (finite(f.gain) && finite(value(f)) ? value(f)! - (higher(f) ? 1 : -1) * f.gain * scale : null);
@@ -244,22 +263,46 @@ function measured(metric: PlasticityMetric, task: TaskName, scale: number): Meas
   return { value, base: (r, f) => (finite(zeroShot(r)) ? zeroShot(r)! * scale : fromGain(f)) };
 }
 
+/** The random-init controls of a task (finished ones, one per seed) in the view's units. */
+export function controlStat(controls: readonly ControlResult[], task: TaskName, metric: PlasticityMetric, scale: number): Stat | null {
+  const seeds = new Set<number>();
+  const counted = controls.filter((c) => c.task === task && c.result.status === 'done' && !seeds.has(c.seed) && !!seeds.add(c.seed));
+  return stat(counted.map(({ result: { score } }) => (metric === 'nll' ? score.answerNll : finite(score.value) ? score.value * scale : null)));
+}
+
+const toStat = (s: { mean: number; ci95: { lo: number; hi: number } | null; n: number }, sign = 1): Stat => ({
+  mean: sign * s.mean,
+  band: s.ci95 ? [Math.min(sign * s.ci95.lo, sign * s.ci95.hi), Math.max(sign * s.ci95.lo, sign * s.ci95.hi)] : null,
+  n: s.n,
+});
+
+/** The best lambdas of an oriented per-seed value (+ = better), each against the base optimum, paired by seed. */
+function optimumOf(points: readonly { lambda: number; seed: number; y: number | null }[], bestBase: readonly number[]): Optimum {
+  const at = (lambda: number) => points.filter((p): p is { lambda: number; seed: number; y: number } => p.lambda === lambda && finite(p.y)).map((p) => ({ seed: p.seed, value: p.y }));
+  const lambdas = sortedUnique(points.map((p) => p.lambda));
+  const best = bestLambdas(lambdas.map((lambda) => ({ lambda, mean: stat(at(lambda).map((p) => p.value))?.mean ?? null })), 'higher');
+  if (!bestBase.length || best.some((l) => bestBase.includes(l))) return { best, vsBase: [] };
+  const base = at(bestBase[0]);
+  const vsBase = best.map((lambda) => {
+    const mine = at(lambda);
+    const shared = mine.some((p) => base.some((q) => q.seed === p.seed));
+    return { lambda, diff: shared ? toStat(pairedDifferences(mine, base)) : null };
+  });
+  return { best, vsBase };
+}
+
 /** One task's plasticity view (score or answer NLL) against lambda, with base val bits/char on the same rows. */
-export function plasticityView(runs: readonly RunResult[], axis: LambdaAxis, task: TaskName, metric: PlasticityMetric): PlasticityView | null {
-  const pairs = runs.flatMap((r) => r.finetunes.filter((f) => f.task === task).map((f) => ({ r, f })));
-  if (!pairs.length) return null;
-  const kind = pairs[0].f.score.metric;
+export function plasticityView(runs: readonly RunResult[], axis: LambdaAxis, task: TaskName, metric: PlasticityMetric, controls: readonly ControlResult[] = []): PlasticityView | null {
+  const all = runs.flatMap((r) => r.finetunes.filter((f) => f.task === task));
+  if (!all.length) return null;
+  const kind = all[0].score.metric;
   const scale = metric === 'score' && kind !== 'bpc' ? 100 : 1;
   const direction: ScoreDirection = metric === 'nll' || kind === 'bpc' ? 'lower' : 'higher';
+  const sign = direction === 'higher' ? 1 : -1;
   const m = measured(metric, task, scale);
-  const records: RunRecord[] = [];
-  const seen = new Set<string>();
-  for (const { r, f } of pairs) {
-    const value = m.value(f);
-    if (f.status !== 'done' || !finite(value) || seen.has(`${r.lambda}/${r.seed}`)) continue;
-    seen.add(`${r.lambda}/${r.seed}`);
-    records.push({ lambda: r.lambda, seed: r.seed, fineTunedScore: value, baseScore: m.base(r, f) ?? NaN, baseValLoss: r.base?.valBitsPerChar ?? NaN });
-  }
+  const records: RunRecord[] = countedFinetunes(runs, task)
+    .filter(({ finetune }) => finite(m.value(finetune)))
+    .map(({ run: r, finetune: f }) => ({ lambda: r.lambda, seed: r.seed, fineTunedScore: m.value(f)!, baseScore: m.base(r, f) ?? NaN, baseValLoss: r.base?.valBitsPerChar ?? NaN }));
   if (metric === 'nll' && !records.length) return null;
   const lambdas = sortedUnique(records.map((r) => r.lambda));
   const referenceLambda = lambdas.includes(0.1) ? 0.1 : (lambdas[0] ?? 0);
@@ -279,10 +322,11 @@ export function plasticityView(runs: readonly RunResult[], axis: LambdaAxis, tas
       base: b ? b.mean : null,
       baseBand: b?.band ?? null,
       n: t?.seeds.length ?? 0,
-      vsReference: vs && lambda !== referenceLambda ? { mean: vs.mean, band: vs.ci95 ? [vs.ci95.lo, vs.ci95.hi] : null, n: vs.n } : null,
+      vsReference: vs && lambda !== referenceLambda ? toStat(vs, sign) : null,
     };
   });
-  const seeds = records.map((rec) => ({ x: axis.x(rec.lambda), lambda: rec.lambda, seed: rec.seed, y: rec.fineTunedScore, gain: finite(rec.baseScore) ? (direction === 'higher' ? rec.fineTunedScore - rec.baseScore : rec.baseScore - rec.fineTunedScore) : null }));
+  const seeds = records.map((rec) => ({ x: axis.x(rec.lambda), lambda: rec.lambda, seed: rec.seed, y: rec.fineTunedScore, gain: finite(rec.baseScore) ? sign * (rec.fineTunedScore - rec.baseScore) : null }));
+  const bestBase = bestLambdas(rows.map((r) => ({ lambda: r.lambda, mean: r.base })), 'lower');
   const unit = metric === 'nll' ? 'nats/char' : kind === 'bpc' ? 'bpc' : '%';
   return {
     task,
@@ -295,18 +339,57 @@ export function plasticityView(runs: readonly RunResult[], axis: LambdaAxis, tas
     rows,
     seeds,
     referenceLambda,
-    bestFinetuned: bestLambda(rows.map((r) => ({ lambda: r.lambda, mean: r.ft })), direction),
-    bestBase: bestLambda(rows.map((r) => ({ lambda: r.lambda, mean: r.base })), 'lower'),
-    bestGain: bestLambda(rows.map((r) => ({ lambda: r.lambda, mean: r.gain })), 'higher'),
-    excluded: pairs.length - records.length,
+    bestBase,
+    optimum: {
+      ft: optimumOf(seeds.map((p) => ({ ...p, y: sign * p.y })), bestBase),
+      gain: metric === 'nll' ? null : optimumOf(seeds.map((p) => ({ ...p, y: p.gain })), bestBase),
+    },
+    control: controlStat(controls, task, metric, scale),
+    excluded: all.length - records.length,
     points: rows.filter((r) => r.ft !== null).length,
   };
 }
 
 /** Every task with fine-tuning results, in TASKS order: its score view and (exact-match tasks) answer NLL view. */
-export function plasticityData(runs: readonly RunResult[], axis: LambdaAxis): PlasticityTask[] {
+export function plasticityData(runs: readonly RunResult[], axis: LambdaAxis, controls: readonly ControlResult[] = []): PlasticityTask[] {
   return TASKS.flatMap((task) => {
-    const score = plasticityView(runs, axis, task, 'score');
-    return score ? [{ task, score, nll: score.kind === 'exact' ? plasticityView(runs, axis, task, 'nll') : null }] : [];
+    const score = plasticityView(runs, axis, task, 'score', controls);
+    return score ? [{ task, score, nll: score.kind === 'exact' ? plasticityView(runs, axis, task, 'nll', controls) : null }] : [];
   });
+}
+
+const signed = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${formatNumber(Math.abs(x))}`;
+const listOf = (lambdas: readonly number[]) => lambdas.map(formatLambda).join(lambdas.length > 2 ? ', ' : ' and ');
+
+/** One paired comparison in words, as two lines: the mean difference (+ = better) with its interval, then what
+ *  the interval allows (short lines: a panel note is exported one line per element). */
+export function pairedVerdict(diff: Stat | null, unit: string): [string, string] | [string] {
+  if (!diff) return ['No seed in common with the base optimum'];
+  const mean = `${signed(diff.mean)}${unit}`;
+  if (!diff.band) return [mean, 'One seed: no interval available'];
+  const [lo, hi] = diff.band;
+  const reading = lo <= 0 && hi >= 0 ? 'Not distinguishable from the base optimum (the interval contains 0)' : lo > 0 ? 'Better than the base optimum (the interval is above 0)' : 'Worse than the base optimum (the interval is below 0)';
+  return [`${mean} (95% CI ${signed(lo)} – ${signed(hi)})`, reading];
+}
+
+/** Where the fine-tuned optimum (or the largest gain) sits against the base optimum, as lines: the first names
+ *  the best lambda(s), ties included; then one per best lambda that is not a base optimum, reading its paired
+ *  interval against the base optimum ('not distinguishable' where it contains 0). */
+export function optimumVerdict(view: Pick<PlasticityView, 'optimum' | 'bestBase' | 'unit'>, show: 'ft' | 'gain' = 'ft'): string[] {
+  const o = show === 'gain' ? view.optimum.gain : view.optimum.ft;
+  const what = show === 'gain' ? 'Largest gain over base' : 'Best λ after fine-tuning';
+  if (!o) return ['No gain over base for this metric'];
+  if (!o.best.length) return [show === 'gain' ? 'No gain over base yet' : 'No fine-tuned score yet'];
+  const head = `${what}: ${o.best.length > 1 ? `λ ${listOf(o.best)} tie` : formatLambda(o.best[0])}`;
+  if (!view.bestBase.length) return [head];
+  const base = `the base optimum (${view.bestBase.length > 1 ? `λ ${listOf(view.bestBase)} tie` : formatLambda(view.bestBase[0])})`;
+  if (!o.vsBase.length) return [`${head}, ${o.best.length > 1 ? 'including' : 'same as'} ${base}`];
+  const side = o.best.every((l) => l > view.bestBase[0]) ? 'larger than' : o.best.every((l) => l < view.bestBase[0]) ? 'smaller than' : 'on both sides of';
+  const unit = view.unit === '%' ? ' pts' : ` ${view.unit}`;
+  const who = (lambda: number) => `${o.vsBase.length > 1 ? `λ ${formatLambda(lambda)} ` : ''}vs the base optimum, paired by seed (+ = better)`;
+  const each = o.vsBase.flatMap(({ lambda, diff }) => {
+    const [numbers, reading] = pairedVerdict(diff, unit);
+    return reading ? [`${who(lambda)}: ${numbers}`, reading] : [numbers];
+  });
+  return [`${head}, ${side} ${base}`, ...each];
 }

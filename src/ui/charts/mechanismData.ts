@@ -125,7 +125,7 @@ const SCALARS: { key: string; label: string; yLabel: string; note: string; value
     key: 'domain',
     label: 'Zero-shot DOMAIN',
     yLabel: 'DOMAIN bits/char before fine-tuning ↓',
-    note: 'Loss on a domain never pretrained on: at tiny scale it improves with λ even as in-domain loss worsens.',
+    note: 'Each base model’s bits/char on text from a domain it never pretrained on, before any fine-tuning (lower is better); read it beside the in-domain validation loss on the plasticity chart’s right axis.',
     value: (r) => r.base?.domainBitsPerChar,
   },
   {
