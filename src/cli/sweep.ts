@@ -21,6 +21,7 @@ import type { Results, Score } from '../lab/results';
 import { canonicalJson, sweepDifference } from '../lab/resultsBook';
 import { checkSweepRunnable, requiredDataFiles, runSweep, type RunnerEvent } from '../lab/runner';
 import { maxBatchTokens, runTimescale } from '../lab/runnerPlan';
+import type { MemoryLimits } from '../train/memory';
 import { parseSweep, pretrainSteps, runId, runModel, shardRuns, sweepRuns, type RunKey, type SweepDefinition } from '../lab/sweep';
 import { errorLine, isMainCommand, stopOnCtrlC, UsageError } from '../util/cli';
 
@@ -157,8 +158,10 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
     }
     let createEngine = deps.createEngine;
     let device: Results['device'] = { adapter: 'CPU engine (float64 reference)', vendor: 'cpu', architecture: 'cpu', build: __BUILD_ID__ };
+    let memoryLimits: MemoryLimits | undefined; // known before any engine: the runner checks the sweep fits first
     if (!createEngine) {
       const g = (gpu ??= await createNodeGpu('plasticity-lab-sweep'));
+      memoryLimits = g.adapter.limits;
       createEngine = (config) => WebGpuEngine.create(g, config, { maxTokens: maxBatchTokens(sweep) });
       device = { adapter: describeAdapter(g.adapter), vendor: g.adapter.vendor, architecture: g.adapter.architecture, build: __BUILD_ID__ };
     }
@@ -169,7 +172,7 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
     log(`device: ${device.adapter}; build ${device.build}; writing ${join(out, RESULTS_FILE)}`);
     const sweepId = store.sweepId ?? sweepIdOf(sweep);
     const started = performance.now();
-    const results = await runSweep({ createEngine, corpus, store, device, emit: sweepPrinter(log) }, sweep, { sweepId, runs, signal: deps.signal, resume });
+    const results = await runSweep({ createEngine, corpus, store, device, memoryLimits, emit: sweepPrinter(log) }, sweep, { sweepId, runs, signal: deps.signal, resume });
     await store.saveSweep(sweepId, results);
     summaryLines(results, runs).forEach((line) => log(line));
     const seconds = (performance.now() - started) / 1000;

@@ -6,6 +6,7 @@
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer } from '../gpu/buffers';
 import { encodeDispatches, type Dispatch } from '../gpu/dispatch';
+import { GpuFaultError, withErrorScope } from '../gpu/faults';
 import { readF32 } from '../gpu/readback';
 import { adamwStep, writeAdamwSchedule, type AdamwOptimizer, type TensorRange } from '../kernels/adamw';
 import { attentionBackwardKernel, attentionForwardKernel, prepareAttention } from '../kernels/attention';
@@ -49,6 +50,9 @@ export class WebGpuEngine implements Engine {
   private readonly optimizer: AdamwOptimizer;
   private readonly plans = new Map<string, ShapePlan>();
   private encoder: GPUCommandEncoder | null = null;
+  /** faults.list's length when this batch's first work was queued: its shape plans are built after it, so a
+   *  buffer or bind group that fails to be created is this batch's fault (the root cause, not what it broke). */
+  private batchMark = 0;
   private slot = 0; // results written this batch
   private schedule: StepHyper[] = [];
   private waiters: Waiter[] = [];
@@ -84,7 +88,14 @@ export class WebGpuEngine implements Engine {
     const { C, F, V } = config;
     await prepareMatmul(gpu, matmulConfigsFor([[C, 3 * C], [C, C], [C, 2 * F], [F, C], [C, V]], maxTokens));
     await prepareAttention(gpu, config.T, config.HS);
-    return new WebGpuEngine(gpu, config, maxTokens);
+    // Parameter-sized buffers that cannot be allocated (out of memory, over a limit) fail here, naming the buffer.
+    let engine: WebGpuEngine | undefined;
+    try {
+      return await withErrorScope(gpu.device, gpu.faults, 'WebGpuEngine', () => (engine = new WebGpuEngine(gpu, config, maxTokens)));
+    } catch (error) {
+      engine?.dispose();
+      throw error;
+    }
   }
 
   /** Bytes of GPU memory the engine holds now (parameters, gradients, moments, activations, scratch). */
@@ -105,8 +116,12 @@ export class WebGpuEngine implements Engine {
     return plan;
   }
 
+  /** The batch's encoder; creating it starts the batch (and its fault mark). */
   private enc(): GPUCommandEncoder {
-    this.encoder ??= this.gpu.device.createCommandEncoder({ label: 'train-steps' });
+    if (!this.encoder) {
+      this.batchMark = this.gpu.faults.list.length;
+      this.encoder = this.gpu.device.createCommandEncoder({ label: 'train-steps' });
+    }
     return this.encoder;
   }
 
@@ -129,6 +144,7 @@ export class WebGpuEngine implements Engine {
   private queueForward(batch: Batch): Promise<number> {
     checkBatch(batch, this.config);
     if (this.slot >= STEPS_PER_SUBMIT) this.flush();
+    this.enc(); // before the plan: its creation errors belong to this batch
     const plan = this.plan(batch.B, batch.T);
     const BT = batch.B * batch.T;
     const io = inputLayout(BT);
@@ -193,7 +209,7 @@ export class WebGpuEngine implements Engine {
     if (this.schedule.length) writeAdamwSchedule(this.gpu, this.optimizer, this.schedule);
     const readback = device.createBuffer({ label: 'step_results:readback', size: this.results.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     this.encoder.copyBufferToBuffer(this.results, 0, readback, 0, this.results.size);
-    const mark = this.gpu.faults.list.length;
+    const mark = this.batchMark;
     device.queue.submit([this.encoder.finish()]);
     this.counters.submits++;
     const waiters = this.waiters;
@@ -207,11 +223,14 @@ export class WebGpuEngine implements Engine {
         readback.destroy();
         const fault = this.gpu.faults.list[mark];
         for (const w of waiters) {
-          if (fault) w.reject(new Error(`GPU ${fault.kind} error in "${fault.label}": ${fault.message}`));
+          if (fault) w.reject(new GpuFaultError(fault));
           else w.resolve(values[w.slot]);
         }
       },
-      (error: Error) => waiters.forEach((w) => w.reject(error)),
+      (error: Error) => {
+        readback.destroy();
+        waiters.forEach((w) => w.reject(error));
+      },
     );
     return this.flushing;
   }

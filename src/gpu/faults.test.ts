@@ -5,7 +5,7 @@ import { makeDispatch, runDispatches } from '../gpu/dispatch';
 import { KernelCompileError } from '../gpu/pipelines';
 import { residualForwardKernel } from '../kernels/residual';
 import { testGpu } from '../test/gpu';
-import { labelFromMessage } from './faults';
+import { labelFromMessage, withErrorScope } from './faults';
 
 describe('GPU faults', () => {
   it('a WGSL syntax error rejects with a KernelCompileError naming the kernel and line', async () => {
@@ -37,5 +37,28 @@ describe('GPU faults', () => {
   it('reads labels out of Dawn messages', () => {
     expect(labelFromMessage('Binding size is too small. - While validating [BindGroup "matmul_forward"]')).toBe('matmul_forward');
     expect(labelFromMessage('no label here')).toBe('unlabelled');
+    // A create call names the descriptor (label quoted twice), not the device it was called on.
+    const create = 'Buffer size (1073741828) exceeds the max buffer size limit (1073741824).\n - While calling [Device "lab"].CreateBuffer([BufferDescriptor ""l0.gu(2x16)""]).';
+    expect(labelFromMessage(create)).toBe('l0.gu(2x16)');
+    expect(labelFromMessage('[Invalid CommandBuffer from CommandEncoder "train-steps"] is invalid due to a previous error.')).toBe('train-steps');
+    expect(labelFromMessage('Device lost. - While calling [Device "lab"].Tick()')).toBe('lab');
+  });
+
+  it('withErrorScope: records and throws what its body caused, pops its scopes, and awaits an async body', async () => {
+    const gpu = await testGpu();
+    const { device, faults } = gpu;
+    const tooBig = () => device.createBuffer({ label: 'huge', size: device.limits.maxBufferSize + 4, usage: GPUBufferUsage.STORAGE });
+    await expect(withErrorScope(device, faults, 'scope', tooBig)).rejects.toThrow(/validation error in "huge"/);
+    // An async body's errors (after its first await) are caught too; a body's own exception still pops the scopes.
+    const later = async () => (await Promise.resolve(), tooBig());
+    await expect(withErrorScope(device, faults, 'scope', later)).rejects.toThrow(/"huge"/);
+    await expect(withErrorScope(device, faults, 'scope', () => Promise.reject(new Error('body failed')))).rejects.toThrow('body failed');
+    await expect(withErrorScope(device, faults, 'scope', async () => 7)).resolves.toBe(7);
+    // No scope was left pushed: an error now is uncaptured and reaches the fault list.
+    const before = faults.list.length;
+    tooBig();
+    await device.queue.onSubmittedWorkDone();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(faults.list.slice(before)).toMatchObject([{ kind: 'validation', label: 'huge' }]);
   });
 });

@@ -14,11 +14,20 @@ export interface GpuFault {
 
 type Listener = (fault: GpuFault) => void;
 
-const LABEL_PATTERN = /\[(?:Invalid )?[A-Za-z]+ "([^"]+)"\]/;
+// `[Kind "label"]` or `[Invalid Kind "label"]` (objects), `[KindDescriptor ""label""]` (what a create call was
+// given: Dawn quotes the label twice), `[Invalid CommandBuffer from CommandEncoder "label"]`.
+const LABEL_PATTERN = /\[(?:Invalid )?([A-Za-z]+)(?: from [A-Za-z]+)? (""?)([^"\]]+)\2\]/g;
+/** Objects that every call goes through: named only when nothing more specific is. */
+const CONTAINERS = new Set(['Device', 'Queue', 'Adapter', 'Instance']);
 
-/** The first labelled GPU object named in an error message. */
+/**
+ * The label of the GPU object an error is about: the first labelled object or descriptor the message names,
+ * skipping the device and queue ("While calling [Device "d"].CreateBuffer([BufferDescriptor ""params""])"
+ * names the buffer "params"); the device's label if nothing else is named; else 'unlabelled'.
+ */
 export function labelFromMessage(message: string): string {
-  return LABEL_PATTERN.exec(message)?.[1] ?? 'unlabelled';
+  const named = [...message.matchAll(LABEL_PATTERN)].map((m) => ({ kind: m[1], label: m[3] }));
+  return (named.find((n) => !CONTAINERS.has(n.kind)) ?? named[0])?.label ?? 'unlabelled';
 }
 
 export class GpuFaults {
@@ -68,17 +77,36 @@ export function watchDevice(device: GPUDevice, faults: GpuFaults): void {
   });
 }
 
-/** Runs `body` inside validation + out-of-memory error scopes; a captured error is recorded and thrown. */
-export async function withErrorScope<T>(device: GPUDevice, faults: GpuFaults, label: string, body: () => T): Promise<T> {
+async function popScope(device: GPUDevice): Promise<GPUError | null> {
+  try {
+    return await device.popErrorScope();
+  } catch {
+    return null; // a lost device's scopes are gone: its loss is recorded by watchDevice
+  }
+}
+
+/**
+ * Runs `body` (awaited) inside validation + out-of-memory error scopes, so errors of the GPU objects it creates
+ * come back here rather than as uncaptured faults. A captured error is recorded (labelled with the object its
+ * message names, else `label`) and thrown as a GpuFaultError; it wins over an exception of `body` (it is the
+ * root cause). Scopes are per device, not per caller: keep `body` short, as other work's errors land in them.
+ */
+export async function withErrorScope<T>(device: GPUDevice, faults: GpuFaults, label: string, body: () => T | Promise<T>): Promise<T> {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  const result = body();
-  const validation = await device.popErrorScope();
-  const memory = await device.popErrorScope();
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+  try {
+    outcome = { ok: true, value: await body() };
+  } catch (error) {
+    outcome = { ok: false, error }; // the scopes are popped below either way
+  }
+  const validation = await popScope(device);
+  const memory = await popScope(device);
   const error = validation ?? memory;
   if (error) {
-    const fault = faults.record(kindOf(error), error.message, label);
-    throw new GpuFaultError(fault);
+    const named = labelFromMessage(error.message);
+    throw new GpuFaultError(faults.record(kindOf(error), error.message, named === 'unlabelled' ? label : named));
   }
-  return result;
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }

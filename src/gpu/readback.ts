@@ -8,14 +8,15 @@ export async function readBuffer(gpu: Gpu, source: GPUBuffer, byteLength = sourc
     size,
     usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
   });
-  const encoder = gpu.device.createCommandEncoder({ label: `readback:${source.label}` });
-  encoder.copyBufferToBuffer(source, byteOffset, staging, 0, size);
-  gpu.device.queue.submit([encoder.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const copy = staging.getMappedRange().slice(0, byteLength);
-  staging.unmap();
-  staging.destroy();
-  return copy;
+  try {
+    const encoder = gpu.device.createCommandEncoder({ label: `readback:${source.label}` });
+    encoder.copyBufferToBuffer(source, byteOffset, staging, 0, size);
+    gpu.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    return staging.getMappedRange().slice(0, byteLength);
+  } finally {
+    staging.destroy(); // also when mapAsync rejects (a lost device, an invalid copy): destroy unmaps
+  }
 }
 
 export async function readF32(gpu: Gpu, source: GPUBuffer, length = source.size / 4, offset = 0): Promise<Float32Array> {

@@ -36,15 +36,18 @@ export async function timeDispatches(gpu: Gpu, list: readonly Dispatch[], reps =
       size: 16,
       usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
     });
-    for (let r = 0; r < reps; r++) {
-      const encoder = await run({ querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 });
-      encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
-      device.queue.submit([encoder.finish()]);
-      const [begin, end] = new BigInt64Array(await readBuffer(gpu, resolve));
-      samples.push(Number(end - begin) / 1e6 / inner);
+    try {
+      for (let r = 0; r < reps; r++) {
+        const encoder = await run({ querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 });
+        encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
+        device.queue.submit([encoder.finish()]);
+        const [begin, end] = new BigInt64Array(await readBuffer(gpu, resolve));
+        samples.push(Number(end - begin) / 1e6 / inner);
+      }
+    } finally {
+      querySet.destroy();
+      resolve.destroy();
     }
-    querySet.destroy();
-    resolve.destroy();
     return { ms: median(samples), method: 'timestamp-query', samples };
   }
   for (let r = 0; r < reps; r++) {

@@ -179,7 +179,37 @@ describe('resuming', () => {
     expect(second.events.some((e) => e.type === 'run' && e.run.status === 'pretraining')).toBe(false);
     expect(comparable(results.runs[0])).toEqual(comparable(straight.runs.find((r) => r.id === 'wd1-s1')!));
   });
+
+  it('a stored checkpoint laid out by another build starts its phase over, saying why', async () => {
+    const where = dir();
+    const runs = [{ lambda: 1, seed: 1 }];
+    const abort = new AbortController();
+    const first = await cpuHost(where);
+    const save = first.store.saveCheckpoint.bind(first.store);
+    first.store.saveCheckpoint = async (sweepId, runId, phase, bytes, step) => {
+      await save(sweepId, runId, phase, bytes, step);
+      if (phase === 'pretrain') abort.abort();
+    };
+    await runSweep(first, sweep, { sweepId: 'tiny', signal: abort.signal, runs });
+    const second = await cpuHost(where);
+    const stored = (await second.store.loadCheckpoint('tiny', 'wd1-s1', 'pretrain'))!;
+    await second.store.saveCheckpoint('tiny', 'wd1-s1', 'pretrain', otherLayout(new Uint8Array(stored.bytes)).buffer as ArrayBuffer, stored.step);
+    const results = await runSweep(second, sweep, { sweepId: 'tiny', runs, resume: (await second.store.loadSweep('tiny')).results });
+    expect(second.logs.find((l) => l.includes('pretrain checkpoint'))).toMatch(/^wd1-s1: the stored pretrain checkpoint cannot be read \(Checkpoint: parameter layout differs from this build's .*\); starting the phase over$/);
+    expect(comparable(results.runs[0])).toEqual(comparable(straight.runs.find((r) => r.id === 'wd1-s1')!));
+  });
 });
+
+/** A checkpoint as a build with other padding would write it: its layout's total one float larger (in place). */
+function otherLayout(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice();
+  const length = new DataView(out.buffer).getUint32(8, true);
+  const header = new TextDecoder().decode(out.subarray(12, 12 + length));
+  const edited = header.replace(/"layout":\{"total":(\d+)/, (_, n: string) => `"layout":{"total":${Number(n) + 1}`);
+  expect(edited.length).toBe(header.length);
+  out.set(new TextEncoder().encode(edited), 12);
+  return out;
+}
 
 describe('failures', () => {
   it('a diverged run is marked with the reason, frees its checkpoints, and the sweep moves on', async () => {
@@ -207,6 +237,17 @@ describe('failures', () => {
     const big = { ...sweep, pretrain: { ...sweep.pretrain, batch: 64 } };
     await expect(runSweep(host, big, { sweepId: 'big' })).rejects.toThrow(/does not fit this GPU: .*lower pretrain\.batch to \d+ or less/);
     expect(host.store.sweepId).toBeUndefined();
+  });
+
+  it('checks memory against the limits a host gives before creating the engine (which compiles and allocates)', async () => {
+    const memoryLimits = { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 18 }; // logits at B=64 need 2^19 bytes
+    let engines = 0;
+    const host = await cpuHost(dir(), undefined, async (config) => (engines++, createCpuEngine(config)));
+    const big = { ...sweep, pretrain: { ...sweep.pretrain, batch: 64 } };
+    await expect(runSweep({ ...host, memoryLimits }, big, { sweepId: 'big' })).rejects.toThrow(/does not fit this GPU: .*lower pretrain\.batch to \d+ or less/);
+    expect(engines).toBe(0);
+    await expect(runSweep({ ...host, memoryLimits: { ...memoryLimits, budgetBytes: 2 ** 20 } }, sweep, { sweepId: 'x' })).rejects.toThrow(/above the budget of 1\.0 MiB/);
+    expect([engines, host.store.sweepId]).toEqual([0, undefined]);
   });
 
   it('when the fine-tuning batch is what does not fit, says to lower finetune.batch (not to choose a smaller preset)', async () => {

@@ -48,6 +48,12 @@ function checkRequest(sweep: SweepDefinition, keys: readonly RunKey[], resume?: 
   if (diff) throw new SweepError(`the results to resume are from another sweep definition ("${resume.sweep.name}", differs in ${diff}): start a new sweep instead`);
 }
 
+/** A host that may know the device's memory limits before any engine exists (the worker and CLI do). */
+export type SweepHost = RunnerHost & {
+  /** The device's buffer limits and, where the host knows one, a total budget (MemoryLimits.budgetBytes). */
+  memoryLimits?: MemoryLimits;
+};
+
 /** The device's buffer limits, where the engine has a device (WebGpuEngine); the CPU engine has none. */
 function deviceLimits(engine: Engine): MemoryLimits | undefined {
   return (engine as { gpu?: { adapter?: { limits?: MemoryLimits } } }).gpu?.adapter?.limits;
@@ -55,8 +61,7 @@ function deviceLimits(engine: Engine): MemoryLimits | undefined {
 
 /** Refuses a sweep whose batches do not fit the device, saying what to change: the batch fields over the
  *  largest batch that fits (batchShapes: [0] pretraining, [1] fine-tuning; the evaluation rows are the preset's). */
-function checkMemory(engine: Engine, sweep: SweepDefinition): void {
-  const limits = deviceLimits(engine);
+function checkMemory(limits: MemoryLimits | undefined, sweep: SweepDefinition): void {
   if (!limits) return;
   const [model, shapes] = [runModel(sweep), batchShapes(sweep)];
   const check = checkTrainingMemory(model, shapes, limits);
@@ -67,14 +72,17 @@ function checkMemory(engine: Engine, sweep: SweepDefinition): void {
   throw new SweepError(`sweep "${sweep.name}" does not fit this GPU: ${check.problems.join('; ')}. To run it here, ${fix}.`);
 }
 
-export async function runSweep(host: RunnerHost, sweep: SweepDefinition, options: SweepOptions): Promise<Results> {
+export async function runSweep(host: SweepHost, sweep: SweepDefinition, options: SweepOptions): Promise<Results> {
   const keys = options.runs ?? sweepRuns(sweep);
   checkRequest(sweep, keys, options.resume);
   checkSweepRunnable(sweep, host.corpus);
+  // Before the engine: creating one compiles every pipeline and allocates the parameter-sized buffers.
+  checkMemory(host.memoryLimits, sweep);
   const engine = await host.createEngine(runModel(sweep));
   const book = new ResultsBook(host, options.sweepId, sweep, options.resume);
   try {
-    checkMemory(engine, sweep);
+    // A host that did not say its limits: the engine's device's (after creating it, as nothing else knows them).
+    if (!host.memoryLimits) checkMemory(deviceLimits(engine), sweep);
     await book.start(keys);
     const ctx = createContext(host, sweep, options.sweepId, engine, options);
     for (const key of keys) {

@@ -5,13 +5,18 @@
 //
 // Binary format (little-endian; no Node APIs, so it works in the page, a worker and Node):
 //   bytes 0-3   magic "PLCK"
-//   bytes 4-7   u32 format version (CHECKPOINT_VERSION)
+//   bytes 4-7   u32 format version (CHECKPOINT_VERSION; version 1, without `layout`, is read too)
 //   bytes 8-11  u32 header length H
 //   12 .. 12+H  UTF-8 JSON header (CheckpointHeader, validated with zod on read), space-padded to 4 bytes
 //   then        the arrays the header lists, in order, each `length` f32 values
+//
+// The header's `layout` is the parameter table the arrays follow (tensor names, offsets, sizes, total). A
+// build that arranges parameters differently (padding, tensor order) refuses the file instead of loading
+// numbers into the wrong tensors; the runner then starts the phase over (lab/segments.ts, lab/pretrain.ts).
 import { z } from 'zod';
 import type { Engine } from '../engine/types';
 import type { ModelConfig } from '../model/config';
+import { paramTable, type ParamTable } from '../model/params';
 import type { RngState } from '../util/rng';
 import type { SamplerState } from './batches';
 import type { PhaseConfig } from './phase';
@@ -19,7 +24,9 @@ import type { PhaseProgress } from './runPhase';
 import { zodIssueLines } from '../util/zodIssues';
 
 export const CHECKPOINT_MAGIC = 'PLCK';
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
+/** Version 1 had no layout: read as laid out by this build's table, its array lengths checked against it. */
+const VERSION_WITHOUT_LAYOUT = 1;
 const PREFIX_BYTES = 12;
 
 export type CheckpointMeta = Record<string, string | number | boolean>;
@@ -68,6 +75,27 @@ const SamplerStateSchema = z.discriminatedUnion('kind', [
 
 const u32 = int.min(0).max(0xffffffff);
 
+/** The parameter layout the arrays follow: [name, offset, size] per tensor in buffer order, and the total. */
+const LayoutSchema = z.object({ total: count, tensors: z.array(z.tuple([z.string(), count, count])) });
+export type ParamLayout = z.infer<typeof LayoutSchema>;
+
+export function layoutOf(table: ParamTable): ParamLayout {
+  return { total: table.total, tensors: table.specs.map((s) => [s.name, s.offset, s.size]) };
+}
+
+/** The first difference between a checkpoint's layout and this build's, or null when they agree. */
+function layoutDifference(stored: ParamLayout, ours: ParamLayout): string | null {
+  const n = Math.max(stored.tensors.length, ours.tensors.length);
+  for (let i = 0; i < n; i++) {
+    const [a, b] = [stored.tensors[i], ours.tensors[i]];
+    if (a?.[0] !== b?.[0] || a?.[1] !== b?.[1] || a?.[2] !== b?.[2]) {
+      const show = (t?: [string, number, number]) => (t ? `${t[0]} at ${t[1]} (${t[2]} floats)` : 'nothing');
+      return `tensor ${i} is ${show(a)} in the checkpoint, ${show(b)} in this build`;
+    }
+  }
+  return stored.total === ours.total ? null : `${stored.total} floats in the checkpoint, ${ours.total} in this build`;
+}
+
 const CheckpointHeaderSchema = z.object({
   model: ModelConfigSchema,
   phase: PhaseConfigSchema,
@@ -76,6 +104,7 @@ const CheckpointHeaderSchema = z.object({
   rng: z.tuple([u32, u32, u32, u32]).optional(),
   meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   arrays: z.array(z.object({ name: z.enum(ARRAY_NAMES), length: count })).length(ARRAY_NAMES.length),
+  layout: LayoutSchema.optional(), // required from version 2 on (readHeader)
 });
 
 export type CheckpointHeader = z.infer<typeof CheckpointHeaderSchema>;
@@ -96,7 +125,10 @@ export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
   assertLittleEndian();
   const arrays = ARRAY_NAMES.map((name) => ({ name, length: ckpt[name].length }));
   const { model, phase, progress, sampler, rng, meta } = ckpt;
-  const text = new TextEncoder().encode(JSON.stringify({ model, phase, progress, sampler, rng, meta, arrays }));
+  const layout = layoutOf(paramTable(model));
+  const wrong = arrays.find((a) => a.length !== layout.total);
+  if (wrong) throw new CheckpointError(`${wrong.name} has ${wrong.length} floats, the model's parameter table has ${layout.total}`);
+  const text = new TextEncoder().encode(JSON.stringify({ model, phase, progress, sampler, rng, meta, arrays, layout }));
   const json = new Uint8Array(Math.ceil(text.length / 4) * 4).fill(0x20); // space-padded: the payload stays 4-aligned
   json.set(text);
   const payload = arrays.reduce((n, a) => n + 4 * a.length, 0);
@@ -121,7 +153,9 @@ function readHeader(bytes: Uint8Array): { header: CheckpointHeader; payloadAt: n
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(4, true);
-  if (version !== CHECKPOINT_VERSION) throw new CheckpointError(`format version ${version}, this build reads ${CHECKPOINT_VERSION}`);
+  if (version !== CHECKPOINT_VERSION && version !== VERSION_WITHOUT_LAYOUT) {
+    throw new CheckpointError(`format version ${version}, this build reads ${VERSION_WITHOUT_LAYOUT} and ${CHECKPOINT_VERSION}`);
+  }
   const headerBytes = view.getUint32(8, true);
   if (PREFIX_BYTES + headerBytes > bytes.length) throw new CheckpointError(`header of ${headerBytes} bytes runs past the end (${bytes.length} bytes): truncated`);
   let json: unknown;
@@ -135,12 +169,23 @@ function readHeader(bytes: Uint8Array): { header: CheckpointHeader; payloadAt: n
     const issues = zodIssueLines(parsed.error, Infinity).join('; ');
     throw new CheckpointError(`invalid header: ${issues}`);
   }
+  if (version >= 2 && !parsed.data.layout) throw new CheckpointError('invalid header: layout: missing');
   return { header: parsed.data, payloadAt: PREFIX_BYTES + headerBytes };
+}
+
+/** Refuses arrays laid out otherwise than this build lays out the checkpoint's model (or of other lengths). */
+function checkLayout(header: CheckpointHeader): void {
+  const ours = layoutOf(paramTable(header.model));
+  const difference = header.layout && layoutDifference(header.layout, ours);
+  if (difference) throw new CheckpointError(`parameter layout differs from this build's (${difference}): written by a build that arranges parameters differently`);
+  const wrong = header.arrays.find((a) => a.length !== ours.total);
+  if (wrong) throw new CheckpointError(`${wrong.name} has ${wrong.length} floats, this build's parameter table for the model has ${ours.total}`);
 }
 
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   assertLittleEndian();
   const { header, payloadAt } = readHeader(bytes);
+  checkLayout(header);
   const expected = payloadAt + header.arrays.reduce((n, a) => n + 4 * a.length, 0);
   if (bytes.length !== expected) throw new CheckpointError(`${bytes.length} bytes, the header describes ${expected}: truncated or padded`);
   const arrays: Partial<Record<(typeof ARRAY_NAMES)[number], Float32Array>> = {};

@@ -113,6 +113,17 @@ describe('runPhase on the CPU engine', () => {
     expect(sameBits(rec.losses, a.rec.losses)).toBe(true);
   });
 
+  it("a batch the engine refuses fails the phase with the forward's reason, not backward's \"needs forward() first\"", async () => {
+    const engine = await cpuEngine(1);
+    const inner = tinySampler(text);
+    const sampler = { config: inner.config, getState: () => inner.getState(), next: () => {
+      const batch = inner.next();
+      batch.inputs[5] = 200; // outside the 128-character vocabulary
+      return batch;
+    } };
+    await expect(runPhase(engine, tinyPhase(4), sampler)).rejects.toThrow(/token 200 .* outside \[0, 128\)/);
+  });
+
   it('fine-tunes on answer tokens only, with no decay and a cosine to 0', async () => {
     const task = makeAddRTask({ seed: 3, trainSize: 64, testSize: 8 });
     const sampler = new ExampleSampler(task.train, { seed: 5, batchSize: 8, seqLen: TINY.model.T });

@@ -124,6 +124,16 @@ function queueEval(engine: Engine, validation: readonly Batch[], step: number) {
   return { step, losses: validation.map((batch) => queued(engine.evalLoss(batch))) };
 }
 
+/** The step's backward; if it fails, the forward's error when that failed too (a refused batch leaves no
+ *  activations, so backward's "needs forward() first" would hide the real cause). */
+async function backwardAfter(engine: Engine, loss: Promise<number>): Promise<void> {
+  try {
+    await engine.backward();
+  } catch (error) {
+    throw await loss.then(() => error, (forwardError: unknown) => forwardError);
+  }
+}
+
 /** Queues steps [from, end) and the validation due after them, without awaiting any result. */
 async function queueChunk(
   engine: Engine, config: PhaseConfig, sampler: PhaseSampler, from: number, end: number, validation: readonly Batch[],
@@ -133,8 +143,9 @@ async function queueChunk(
   if (from === 0 && validation.length) chunk.evals.push(queueEval(engine, validation, 0));
   for (let t = from; t < end; t++) {
     const lr = phaseLr(config.schedule, config.steps, t);
-    chunk.losses.push(queued(engine.forward(toEngineBatch(sampler.next(), B, T))));
-    await engine.backward();
+    const loss = queued(engine.forward(toEngineBatch(sampler.next(), B, T)));
+    chunk.losses.push(loss);
+    await backwardAfter(engine, loss);
     chunk.norms.push(queued(engine.step({ ...config.adam, lr, weightDecay: config.weightDecay, step: t + 1 })));
     chunk.lrs.push(lr);
     chunk.tokens += B * T;

@@ -6,14 +6,22 @@ export function SelfTestPanel() {
   const error = useLab((s) => s.selfTestError);
   const run = useLab((s) => s.runSelfTest);
   const gpuStatus = useLab((s) => s.gpuStatus);
+  // The self-test runs on the worker's device, which a sweep is using while it runs (the worker refuses too).
+  const sweepRunning = useLab((s) => s.runState !== 'idle');
 
   return (
     <section className="panel" aria-labelledby="selftest-title" data-testid="selftest-panel">
       <h2 id="selftest-title">GPU self-test</h2>
       <p>Runs every kernel on random inputs in a worker and compares it with its CPU reference.</p>
-      <button type="button" onClick={() => void run()} disabled={status === 'running' || gpuStatus !== 'ready'}>
+      <button
+        type="button"
+        onClick={() => void run()}
+        disabled={status === 'running' || gpuStatus !== 'ready' || sweepRunning}
+        title={sweepRunning ? 'A sweep is using the GPU: run the self-test when it has finished.' : undefined}
+      >
         {status === 'running' ? 'Running…' : 'Run self-test'}
       </button>
+      {sweepRunning && status !== 'running' ? <p className="run-hint">Available when the sweep in progress has finished.</p> : null}
       <p className={`verdict ${status}`} data-testid="selftest-status" data-status={status} role="status">
         {status === 'idle' ? 'Not run yet.' : null}
         {status === 'running' ? 'Running kernels on the GPU…' : null}

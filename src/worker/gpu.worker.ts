@@ -20,6 +20,8 @@ let gpu: Promise<Gpu> | undefined;
 let store: Promise<ResultStore> | undefined;
 /** The sweep in flight: set when its start request arrives (so Pause and Cancel work while data loads). */
 let active: { control: PhaseControl; abort: AbortController } | undefined;
+/** A self-test in flight: it shares the device (and its fault list) with a sweep, so the two never overlap. */
+let selfTesting = false;
 /** How many times one sweep may recover from a lost device before it gives up. */
 const MAX_RECOVERIES = 3;
 
@@ -28,12 +30,22 @@ function post(event: WorkerEvent): void {
 }
 
 function workerGpu(): Promise<Gpu> {
-  gpu ??= createBrowserGpu('plasticity-lab-worker').then((g) => {
-    g.faults.subscribe((fault) => post({ type: 'fault', fault }));
-    void g.device.lost.then(() => (gpu = undefined));
-    return g;
-  });
-  return gpu;
+  if (gpu) return gpu;
+  const acquiring = createBrowserGpu('plasticity-lab-worker').then(
+    (g) => {
+      g.faults.subscribe((fault) => post({ type: 'fault', fault }));
+      void g.device.lost.then(() => {
+        if (gpu === acquiring) gpu = undefined;
+      });
+      return g;
+    },
+    (error: unknown) => {
+      if (gpu === acquiring) gpu = undefined; // not cached: the next start (or a recovery) asks again
+      throw error;
+    },
+  );
+  gpu = acquiring;
+  return acquiring;
 }
 
 /** How long an error waits for device.lost: work in flight (a readback's mapAsync) can fail just before it resolves. */
@@ -61,6 +73,8 @@ async function runStart(request: StartRequest, { control, abort }: NonNullable<t
   }
   const host = {
     createEngine: (config: ModelConfig) => WebGpuEngine.create(g, config, { maxTokens: maxBatchTokens(request.sweep) }),
+    // Checked before the engine is made. No total budget: WebGPU does not say how much memory the device has.
+    memoryLimits: { maxBufferSize: g.device.limits.maxBufferSize, maxStorageBufferBindingSize: g.device.limits.maxStorageBufferBindingSize },
     corpus,
     store: await store,
     device: { adapter: describeAdapter(g.adapter), vendor: g.adapter.vendor, architecture: g.adapter.architecture, build: __BUILD_ID__ },
@@ -95,12 +109,20 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   try {
     switch (request.type) {
       case 'selftest': {
-        const g = await workerGpu();
-        post({ type: 'selftest-done', id: request.id, adapter: g.adapter, results: await runSelfTests(g) });
+        if (active) throw new Error('A sweep is running on this GPU: run the self-test when it has finished (or cancel the sweep), so their faults are not mixed up.');
+        if (selfTesting) throw new Error('A self-test is already running.');
+        selfTesting = true;
+        try {
+          const g = await workerGpu();
+          post({ type: 'selftest-done', id: request.id, adapter: g.adapter, results: await runSelfTests(g) });
+        } finally {
+          selfTesting = false;
+        }
         break;
       }
       case 'start': {
         if (active) throw new Error('A sweep is already running in this tab: pause or cancel it first.');
+        if (selfTesting) throw new Error('The GPU self-test is running: start the sweep when it has finished.');
         const owned = (active = { control: new PhaseControl(), abort: new AbortController() });
         try {
           await runStart(request, owned);
