@@ -96,7 +96,7 @@ function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTablePr
                   <td className="num">{r.seed}</td>
                   <td className="num">{formatNumber(r.shrink, 3)}</td>
                   <td className="num">{r.tauOverT === null ? '∞' : formatNumber(r.tauOverT, 3)}</td>
-                  <td>{r.phase}</td>
+                  <td className="phase">{r.phase}</td>
                   <td className="num">{stepText(r)}</td>
                   <td className="num">{r.tokensPerSecond === null ? '—' : INTEGER.format(Math.round(r.tokensPerSecond))}</td>
                   <td className="num">{r.valBpc === null ? '—' : formatNumber(r.valBpc, 4)}</td>

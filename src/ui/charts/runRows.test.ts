@@ -16,3 +16,12 @@ describe('runs table rows: the timescale', () => {
     expect(rows.some((r) => r.tauOverT !== null && r.shrink < 1)).toBe(true);
   });
 });
+
+describe('runs table rows: a finished run that did not succeed', () => {
+  it('says why in the phase column (a divergence or a failure), not only in a tooltip', () => {
+    const results = fixtureResults();
+    const run = { ...results.runs[0], status: 'diverged' as const, error: 'training loss is NaN at step 7' };
+    expect(runRows({ sweep: results.sweep, runs: [run] }).rows[0].phase).toBe('diverged: training loss is NaN at step 7');
+    expect(runRows({ sweep: results.sweep, runs: [results.runs[0]] }).rows[0].phase).toBe('done');
+  });
+});

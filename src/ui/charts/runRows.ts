@@ -68,6 +68,11 @@ function stoppedPhase(run: RunResult, how: 'cancelled' | 'error'): string {
   return how === 'cancelled' ? `cancelled ${where}` : `stopped ${where}: ${run.error ?? 'an error'}`;
 }
 
+/** A finished run's phase column: a divergence or a failure with its reason in words. */
+function endedPhase(run: RunResult): string {
+  return (run.status === 'diverged' || run.status === 'failed') && run.error ? `${PHASE[run.status]}: ${run.error}` : PHASE[run.status];
+}
+
 export function runRow(run: RunResult, live?: LiveProgress): RunRow {
   const p = run.pretrain;
   const scores: RunRow['scores'] = {};
@@ -83,7 +88,7 @@ export function runRow(run: RunResult, live?: LiveProgress): RunRow {
     seed: run.seed,
     color: lambdaColor(run.lambda),
     status: run.status,
-    phase: running && live ? phaseLabel(live.phase) : stopped ? stoppedPhase(run, stopped) : PHASE[run.status],
+    phase: running && live ? phaseLabel(live.phase) : stopped ? stoppedPhase(run, stopped) : endedPhase(run),
     step: running && live ? live.step : (p?.steps ?? lastOf(p?.loss.x)),
     totalSteps: running && live?.steps !== undefined ? live.steps : (p?.steps ?? null),
     tokensPerSecond: finiteOr(running && live?.tokensPerSecond !== undefined ? live.tokensPerSecond : p?.tokensPerSecond),
