@@ -1,7 +1,8 @@
 // Kernel benchmark runner (Node + Dawn): `npm run bench -- [--full] [--sweep] [--json file] [--filter regex]
 // [--no-tfjs] [--dawn-features a,b]`. Times every registered KernelBench with timeDispatches (many
 // repetitions in one compute pass), prints ms, GFLOP/s or GB/s and the fraction of the ceilings measured in
-// the same run (copy_forward for bandwidth, the best matmul for compute), and TF.js's tf.matMul beside ours.
+// the same run (the largest copy_forward for bandwidth: device memory, not cache; the best matmul for compute),
+// and TF.js's tf.matMul beside ours.
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { create, globals } from 'webgpu';

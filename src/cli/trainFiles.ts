@@ -1,7 +1,8 @@
 // What `npm run train` reads and writes in its --out directory (src/cli/train.ts runs the training):
 //   checkpoint.bin  the run's last checkpoint (src/train/checkpoint.ts format), replaced at every checkpoint
-//   metrics.jsonl   one JSON object a line: config, step, eval, result (resuming keeps the records up to the
-//                   checkpoint's step, so steps a crash lost are not recorded twice, then appends)
+//   metrics.jsonl   one JSON object a line: config, step, eval, result (resumed in its own directory: keeps the
+//                   records up to the checkpoint's step, so no step is recorded twice, then appends; resumed
+//                   into another --out: started empty)
 //   result.json     the run's outcome
 // A directory that already holds a run is never written into by a new run (it would be destroyed); files are
 // replaced through a temporary file and a rename, so a crash never leaves half a checkpoint.

@@ -1,5 +1,6 @@
-// The runs of the current sweep: status, lambda, seed, phase, step, throughput, key metrics and device,
-// with checkboxes that pick runs to compare (the curve charts show the picked runs).
+// The runs of the current sweep: status ("stopped" for an unfinished run a cancel or an error stopped),
+// lambda, seed, exp(-lambda S) and tau/T, phase (with the reason a run diverged, failed or stopped), step,
+// throughput, key metrics and device, with checkboxes that pick runs to compare (the curve charts show them).
 import { memo } from 'react';
 import type { TaskName } from '../lab/sweep';
 import type { RunRow } from './charts/runRows';

@@ -10,7 +10,8 @@
 # Time, from the H200 run of 2026-11-26 (4.1M pretraining tokens/s shared by 15 shards): train ~1-2 min,
 # calibrate ~3-4 min expected (measured ~1 min with one seed per size; now 3 seeds x 4 sizes, each run
 # pretraining its own base model, 3 tasks in parallel), sweep ~4-5 min (the 15-run default sweep took
-# 3 min 49 s), kernels about 1 min (the --full table with the TF.js peer). Together they can pass one
+# 3 min 49 s), kernels 1-2 min (the --full table with the TF.js peer; about 1 min before passes were sized to
+# 25 ms for small kernels too: not yet timed). Together they can pass one
 # 10-minute call: everything under runs/gpu resumes, so if a call runs out of time, run the same command
 # again on the still-warm machine (finished runs are skipped), or run the steps in separate calls.
 # Steps (default: train calibrate sweep, in that order; kernels and kernels-sweep only when named; each
