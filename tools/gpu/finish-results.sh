@@ -17,7 +17,7 @@
 # Steps (default: train calibrate sweep, in that order; kernels and kernels-sweep only when named; each
 # writes its log and JSON under $LOGS, packed into $OUT, and never stops the others):
 #   kernels    every kernel at the model's shapes and matmul up to 4096^3, TF.js matmul beside (issue 9's table)
-#   kernels-sweep  the same with --sweep and no TF.js: tile configs and split counts side by side (~1.5 min)
+#   kernels-sweep  the same with --sweep and no TF.js: tile configs and split counts side by side (~1.5 min before small kernels got 25 ms passes; somewhat more now, untimed)
 #   train      bench-train at the lab and tpp20 presets, ours beside the TF.js peer, then the PyTorch eager peer
 #   calibrate  ADD-R, KV and SENT training-set sizes at the default sweep's middle lambda, 3 seeds each (threshold
 #              tasks: one seed learns a task or not), in parallel; sizes within what each task can supply
