@@ -195,7 +195,6 @@ describe('malformed links give the defaults and a specific message, never an exc
     ['unknown summary format', withSummary(payload({ ...goodEnvelope(), format: 9 })), /unknown format/],
     ['bad share date', withSummary(payload({ ...goodEnvelope(), sharedAt: 'yesterday' })), /malformed \(sharedAt/],
     ['a run fails the schema', withSummary(payload(badRun)), /runs\.2\.lambda/],
-    ['results for other settings', valid.replace('wd=0,0.1,0.3,1,3', 'wd=0,0.1,0.3,1,10'), /do not match the link's settings/],
     ['zip bomb', withSummary(bomb), /expands to more than 2\.0 MB/],
     ['huge summary', withSummary('A'.repeat(1_000_004)), /too long/],
     ['not a URL at all', 'http://[::1', /not a valid URL/],
@@ -211,6 +210,14 @@ describe('malformed links give the defaults and a specific message, never an exc
   });
 
   it(`covers at least 20 cases (${cases.length})`, () => expect(cases.length).toBeGreaterThanOrEqual(20));
+
+  it('results that do not read keep the link\'s own settings in the editor (only the results are dropped)', () => {
+    const d = decodeLabUrl(valid.replace('wd=0,0.1,0.3,1,3', 'wd=0,0.1,0.3,1,10'));
+    expect(d.sweep.lambdas).toEqual([0, 0.1, 0.3, 1, 10]);
+    expect(d.shared).toBeUndefined();
+    expect(d.fromLink).toBe(true);
+    expect(d.messages).toEqual([expect.stringMatching(/do not match the link's settings.*Its settings are in the editor; Sweep runs them here\.$/)]);
+  });
 
   it('random corruption of a valid link never throws and always yields a valid sweep', () => {
     let seed = 12345;

@@ -138,7 +138,8 @@ export function decodeLabUrl(href: string): DecodedLabUrl {
   try {
     return { sweep, singleRun, shared: decodeSummary(summary, sweep, sweepSettingsKey(sweep, version)), messages: [], fromLink };
   } catch (error) {
+    // The settings read fine: they stay (a cut-off link keeps what it still says), only the results are dropped.
     const why = error instanceof PayloadError ? error.message : `unexpected error: ${String(error)}`;
-    return unread(`Could not open the shared results in this link: ${why}. Showing the default sweep.`);
+    return { sweep, singleRun, messages: [`Could not open the shared results in this link: ${why}. Its settings are in the editor; Sweep runs them here.`], fromLink };
   }
 }
