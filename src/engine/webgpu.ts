@@ -86,7 +86,7 @@ export class WebGpuEngine implements Engine {
     const tuned = new Set([...matmulKernels, attentionForwardKernel, attentionBackwardKernel]);
     for (const kernel of allKernels) if (!tuned.has(kernel)) await gpu.pipelines.prepare(kernel);
     const { C, F, V } = config;
-    await prepareMatmul(gpu, matmulConfigsFor([[C, 3 * C], [C, C], [C, 2 * F], [F, C], [C, V]], maxTokens));
+    await prepareMatmul(gpu, matmulConfigsFor([[C, 3 * C], [C, C], [C, 2 * F], [F, C], [C, V]], maxTokens, gpu.adapter.limits.maxComputeWorkgroupStorageSize));
     await prepareAttention(gpu, config.T, config.HS);
     // Parameter-sized buffers that cannot be allocated (out of memory, over a limit) fail here, naming the buffer.
     let engine: WebGpuEngine | undefined;

@@ -5,7 +5,7 @@ import { readF32 } from '../gpu/readback';
 import { testGpu } from '../test/gpu';
 import { Rng } from '../util/rng';
 import { freshSeed, randomArray } from './check';
-import { MATMUL_CONFIGS, matmulDispatch, matmulPlanFor, prepareMatmul, validateMatmulConfig, type MatmulMode, type MatmulPlan } from './matmul';
+import { MATMUL_CONFIGS, matmulConfigsFor, matmulDispatch, matmulPlanFor, matmulSharedBytes, prepareMatmul, validateMatmulConfig, type MatmulMode, type MatmulPlan } from './matmul';
 import { MATMUL_SWEEP } from './matmul.bench';
 import { bitIdentical } from './harness';
 import { matmulBackwardInput, matmulBackwardWeight, matmulForward } from './matmul.ref';
@@ -126,5 +126,18 @@ describe('matmul tile choice', () => {
     expect(matmulPlanFor('forward', 4096, 192, 64)).toEqual({ config: small, splits: 1 });
     expect(matmulPlanFor('backward_weight', 2304, 768, 8192)).toEqual({ config: large, splits: 10 });
     expect(matmulPlanFor('backward_weight', 192, 64, 4096).splits).toBeGreaterThan(8);
+  });
+
+  it("fits the device's workgroup memory: at WebGPU's default 16 KiB the forward takes the single-buffered large tile", () => {
+    expect(matmulSharedBytes(MATMUL_CONFIGS.largeForward)).toBeGreaterThan(16384);
+    expect(matmulPlanFor('forward', 8192, 688, 128, 16384)).toEqual({ config: large, splits: 1 }); // tpp20's MLP in
+    expect(matmulPlanFor('forward', 8192, 688, 128, 32768).config).toBe(MATMUL_CONFIGS.largeForward);
+    const tpp20 = matmulConfigsFor([[128, 688]], 8192, 16384);
+    expect(tpp20.every((c) => matmulSharedBytes(c) <= 16384)).toBe(true);
+    expect(tpp20).toContain(large);
+  });
+
+  it('refuses a config the shader cannot run: BK not a multiple of 4 would misplace vec4 fetches', () => {
+    expect(() => validateMatmulConfig({ BM: 128, BN: 128, BK: 2, TM: 16, TN: 16, NBUF: 1 })).toThrow(/BK, BM and BN must be multiples of 4/);
   });
 });

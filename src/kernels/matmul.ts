@@ -81,6 +81,7 @@ export function validateMatmulConfig(config: MatmulConfig): void {
   if ((BM * BK) % threads || (BN * BK) % threads) throw fail('BM*BK and BN*BK must be multiples of the thread count');
   if ((BM * BK) / threads > 16 || (BN * BK) / threads > 16) throw fail('at most 16 loads per thread per slice');
   if (NBUF !== 1 && NBUF !== 2) throw fail('NBUF must be 1 or 2');
+  if (BK % 4 || BM % 4 || BN % 4) throw fail('BK, BM and BN must be multiples of 4 (vec4 fetches and staging)');
 }
 
 /** Bytes of workgroup memory a config uses (must fit maxComputeWorkgroupStorageSize). */
@@ -96,9 +97,10 @@ export function matmulVariants(configs: MatmulConfig[] = Object.values(MATMUL_CO
   ];
 }
 
-/** Compiles every matmul pipeline the wrappers may use (or those of the given configs). */
-export async function prepareMatmul(gpu: Gpu, configs: MatmulConfig[] = Object.values(MATMUL_CONFIGS)): Promise<void> {
+/** Compiles every matmul pipeline the wrappers may use on this device (or those of the given configs). */
+export async function prepareMatmul(gpu: Gpu, given?: MatmulConfig[]): Promise<void> {
   const limit = gpu.adapter.limits.maxComputeWorkgroupStorageSize;
+  const configs = given ?? Object.values(MATMUL_CONFIGS).filter((c) => matmulSharedBytes(c) <= limit);
   for (const config of configs) {
     validateMatmulConfig(config);
     if (matmulSharedBytes(config) > limit) throw new Error(`matmul config ${JSON.stringify(config)}: ${matmulSharedBytes(config)} bytes of workgroup memory, the device allows ${limit}`);
@@ -124,11 +126,12 @@ type Mode = 'forward' | 'backward_input' | 'backward_weight';
 /**
  * The plan for product `mode` with an output of P x Q summing over R: large tiles when they fill the GPU
  * (dx with a split reduction up to SPLIT_FILL_WORKGROUPS); else, for long reductions, the largest tile with at least 16 workgroups and a split reduction; else
- * smaller tiles.
+ * smaller tiles. `sharedBytes`: the device's workgroup memory (the forward's double-buffered large tile needs
+ * 16.5 KiB, over WebGPU's default 16 KiB: there the single-buffered one runs).
  */
-export function matmulPlanFor(mode: Mode, P: number, Q: number, R: number): MatmulPlan {
-  const { medium, small } = MATMUL_CONFIGS;
-  const large = mode === 'forward' ? MATMUL_CONFIGS.largeForward : MATMUL_CONFIGS.large;
+export function matmulPlanFor(mode: Mode, P: number, Q: number, R: number, sharedBytes = Infinity): MatmulPlan {
+  const { medium, small, largeForward } = MATMUL_CONFIGS;
+  const large = mode === 'forward' && matmulSharedBytes(largeForward) <= sharedBytes ? largeForward : MATMUL_CONFIGS.large;
   if (tiles(large, P, Q) >= FILL_WORKGROUPS) {
     // dx fills its waves by splitting, like dw (H200, 8192 tokens x 768 <- 2304: 384 tiles unsplit 29.2
     // TFLOP/s in three runs, 3 splits 31.7 and 31.9 in two). The forward's double-buffered tile runs its
@@ -174,7 +177,7 @@ export function matmulDispatch(
     if (!Number.isInteger(v) || v < 0) throw new Error(`matmul_${mode}: ${name}=${v} must be a non-negative integer`);
   }
   const { P, Q, R } = matmulDims(mode, M, K, N);
-  const auto = matmulPlanFor(mode, P, Q, R);
+  const auto = matmulPlanFor(mode, P, Q, R, gpu.adapter.limits.maxComputeWorkgroupStorageSize);
   const config = plan.config ?? auto.config;
   const splits = plan.splits ?? (plan.config ? matmulSplitsFor(config, P, Q, R) : auto.splits);
   const chunk = Math.max(config.BK, Math.ceil(R / splits / config.BK) * config.BK);
@@ -237,14 +240,14 @@ export type MatmulMode = Mode;
  * weight shape: what an engine must prepare. Compiling only these keeps start-up short (a large-tile
  * variant can take minutes to compile on a software adapter, and a small model never uses it).
  */
-export function matmulConfigsFor(weightShapes: readonly [K: number, N: number][], maxM: number): MatmulConfig[] {
+export function matmulConfigsFor(weightShapes: readonly [K: number, N: number][], maxM: number, sharedBytes = Infinity): MatmulConfig[] {
   const used = new Set<MatmulConfig>();
   const modes: Mode[] = ['forward', 'backward_input', 'backward_weight'];
   for (let M = 1; M <= maxM; M++) {
     for (const [K, N] of weightShapes) {
       for (const mode of modes) {
         const { P, Q, R } = matmulDims(mode, M, K, N);
-        used.add(matmulPlanFor(mode, P, Q, R).config);
+        used.add(matmulPlanFor(mode, P, Q, R, sharedBytes).config);
       }
     }
   }
