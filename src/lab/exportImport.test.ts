@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { csvField, exportCsvTables, exportFileName, exportResultsJson, importResultsJson, ImportError, plasticityCsv, runsCsv, toCsv } from './exportImport';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { csvField, csvTablesZip, downloadBlob, DOWNLOAD_URL_LIFETIME_MS, exportCsvTables, exportFileName, exportResultsJson, importResultsJson, ImportError, plasticityCsv, runsCsv, toCsv } from './exportImport';
 import { makeResults } from './persist/fixture';
 import { parseResults, resultsToJson } from './results';
 import { defaultSweep } from './sweep';
@@ -131,5 +132,36 @@ describe('CSV tables', () => {
     const spectra = readCsv(tables.spectra);
     expect(spectra).toHaveLength(1 + 15 * 2 * 4); // layers x heads
     expect(spectra[0]).toContain('qk_pseudo_rank2');
+  });
+
+  it('"Export CSV tables" is one zip holding the four tables, named after the sweep', () => {
+    const files = unzipSync(csvTablesZip(results));
+    const stem = exportFileName(results, '');
+    expect(Object.keys(files)).toEqual(['runs', 'plasticity', 'probes', 'spectra'].map((t) => `${stem}-${t}.csv`));
+    const tables = exportCsvTables(results);
+    for (const [name, text] of Object.entries(tables)) expect(strFromU8(files[`${stem}-${name}.csv`]), name).toBe(text);
+  });
+});
+
+describe('downloads', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('start one download and revoke its URL only after the browser has had time to read it', () => {
+    vi.useFakeTimers();
+    const clicked: { href: string; download: string }[] = [];
+    const anchor = { href: '', download: '', click: () => clicked.push({ href: anchor.href, download: anchor.download }), remove: () => {} };
+    vi.stubGlobal('document', { createElement: () => anchor, body: { append: () => {} } });
+    vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:tables');
+    const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+    downloadBlob('t.zip', new Blob(['zip bytes']));
+    expect(clicked).toEqual([{ href: 'blob:tables', download: 't.zip' }]);
+    vi.advanceTimersByTime(DOWNLOAD_URL_LIFETIME_MS - 1);
+    expect(revoke).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(revoke).toHaveBeenCalledWith('blob:tables');
   });
 });

@@ -2,6 +2,7 @@
 // for spreadsheets (runs with their key metrics; plasticity by lambda across seeds; probes; spectra).
 // CSV follows RFC 4180: comma separated, CRLF line ends, fields with a comma, quote or line break quoted,
 // quotes doubled; empty cells for missing or non-finite numbers.
+import { strToU8, zipSync } from 'fflate';
 import { countedFinetunes, summarize } from './measure/stats';
 import { parseResults, ResultsError, resultsToJson, type Results, type RunResult, type Spectrum } from './results';
 import type { TaskName } from './sweep';
@@ -153,10 +154,27 @@ export function exportCsvTables(results: Results): Record<CsvTableName, string> 
   return { runs: runsCsv(results), plasticity: plasticityCsv(results), probes: probesCsv(results), spectra: spectraCsv(results) };
 }
 
-/** Browser download of a text file (the page's export buttons). */
-export function downloadText(fileName: string, text: string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** The four CSV tables in one zip (one download, not four): <stem>-runs.csv, -plasticity.csv, ... inside. */
+export function csvTablesZip(results: Results): Uint8Array<ArrayBuffer> {
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, text] of Object.entries(exportCsvTables(results))) files[exportFileName(results, `-${name}.csv`)] = strToU8(text);
+  return zipSync(files, { level: 6 }) as Uint8Array<ArrayBuffer>;
+}
+
+/** How long a download's blob URL lives: a browser may start reading it after click() returns. */
+export const DOWNLOAD_URL_LIFETIME_MS = 10_000;
+
+/** Browser download of a file (the page's export buttons); its URL is revoked once the download has it. */
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = Object.assign(document.createElement('a'), { href: url, download: fileName });
+  document.body.append(a);
   a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), DOWNLOAD_URL_LIFETIME_MS);
+}
+
+/** Browser download of a text file. */
+export function downloadText(fileName: string, text: string, type = 'text/plain'): void {
+  downloadBlob(fileName, new Blob([text], { type }));
 }

@@ -1,7 +1,7 @@
 // The lab slice's data and its pure updates (no zustand here, so they test without a store): single-run
 // settings, notices, the shared view, live metric series streamed from the worker, and run upserts.
 import { z } from 'zod';
-import { downsample, type Results, type RunResult, type Series } from '../lab/results';
+import { type Results, type RunResult, type Series } from '../lab/results';
 import type { StoredSweep } from '../lab/persist/types';
 import { runId, type RunKey, type SweepDefinition, type TaskName } from '../lab/sweep';
 
@@ -59,16 +59,65 @@ export interface MetricBatch {
 /** What a training run has streamed so far (cleared when the run's final result arrives). */
 export interface LiveRun {
   series: Record<string, Series>;
+  /** Per series: the width in steps of the buckets it keeps one point of (1 until it first fills; thinLive). */
+  strides?: Record<string, number>;
   progress?: RunProgress;
 }
 
-/** A live series is thinned to this many points once it holds twice as many (charts stay cheap). */
+/** A live series is thinned to about this many points once it holds twice as many (charts stay cheap). */
 export const LIVE_POINTS = 1024;
 
-function appendSeries(into: Series | undefined, points: Series): Series {
-  if (!into) return points.x.length > 2 * LIVE_POINTS ? downsample(points, LIVE_POINTS) : points;
-  const merged = { x: into.x.concat(points.x), y: into.y.concat(points.y) };
-  return merged.x.length > 2 * LIVE_POINTS ? downsample(merged, LIVE_POINTS) : merged;
+const bucketOf = (step: number, stride: number) => Math.floor(step / stride);
+
+/**
+ * Keeps the first point of each `stride`-wide bucket of steps, and the newest point (the curve's live end):
+ * points stay evenly spread over steps however many times a long run is thinned.
+ */
+export function thinLive(s: Series, stride: number): Series {
+  const x: number[] = [];
+  const y: Series['y'] = [];
+  const n = s.x.length;
+  for (let i = 0; i < n; i++) {
+    if (i === 0 || i === n - 1 || bucketOf(s.x[i], stride) !== bucketOf(s.x[i - 1], stride)) {
+      x.push(s.x[i]);
+      y.push(s.y[i]);
+    }
+  }
+  return { x, y };
+}
+
+/**
+ * Appends points in step order. A point at or before the series' last step is a replay (the worker resumes
+ * from its last checkpoint after a device loss): the series is cut to the points before it first. The last
+ * point stands in for its bucket's end until the next one arrives; a full series doubles its stride.
+ */
+function appendSeries(into: Series | undefined, stride: number, points: Series): { series: Series; stride: number } {
+  const x = into ? into.x.slice() : [];
+  const y = into ? into.y.slice() : [];
+  for (let i = 0; i < points.x.length; i++) {
+    const step = points.x[i];
+    if (x.length && step <= x[x.length - 1]) {
+      let keep = x.length;
+      while (keep > 0 && x[keep - 1] >= step) keep--;
+      x.length = keep;
+      y.length = keep;
+    }
+    const n = x.length;
+    if (n >= 2 && bucketOf(x[n - 1], stride) === bucketOf(x[n - 2], stride)) {
+      x.pop(); // the previous newest point was not its bucket's first: it only stood in for the live end
+      y.pop();
+    }
+    x.push(step);
+    y.push(points.y[i]);
+  }
+  let series: Series = { x, y };
+  if (x.length > 2 * LIVE_POINTS) {
+    do {
+      stride *= 2;
+      series = thinLive(series, stride);
+    } while (series.x.length > LIVE_POINTS + 1);
+  }
+  return { series, stride };
 }
 
 /** Merges batches into the live series; untouched runs and series keep their identity (narrow selectors). */
@@ -77,11 +126,14 @@ export function mergeMetricBatches(live: Record<string, LiveRun>, batches: reado
   for (const batch of batches) {
     const run = next[batch.runId] ?? { series: {} };
     const series = { ...run.series };
+    const strides = { ...run.strides };
     for (const [name, points] of Object.entries(batch.series)) {
       if (points.x.length !== points.y.length) continue; // a malformed batch must not corrupt the chart
-      series[name] = appendSeries(series[name], points);
+      const merged = appendSeries(series[name], strides[name] ?? 1, points);
+      series[name] = merged.series;
+      strides[name] = merged.stride;
     }
-    next[batch.runId] = { series, progress: batch.progress ?? run.progress };
+    next[batch.runId] = { series, strides, progress: batch.progress ?? run.progress };
   }
   return next;
 }

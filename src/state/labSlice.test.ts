@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import { exportResultsJson } from '../lab/exportImport';
 import { openIndexedDbStore } from '../lab/persist';
@@ -7,7 +7,8 @@ import { makeResults } from '../lab/persist/fixture';
 import { parseResults, resultsToJson, type Results } from '../lab/results';
 import { defaultSweep } from '../lab/sweep';
 import type { StoredSweep } from '../lab/persist';
-import { DEFAULT_SINGLE_RUN, interruptedSweep, LIVE_POINTS, LIVE_SERIES, runTrainReplaces, type MetricBatch } from './labModel';
+import type { CorpusSlice } from './corpusSlice';
+import { DEFAULT_SINGLE_RUN, interruptedSweep, LIVE_POINTS, LIVE_SERIES, mergeMetricBatches, runTrainReplaces, type LiveRun, type MetricBatch } from './labModel';
 import { createLabSlice, selectViewedResults, type LabSlice } from './labSlice';
 
 const newStore = () => createStore<LabSlice>()(createLabSlice);
@@ -59,6 +60,44 @@ describe('lab slice', () => {
     const loss = store.getState().live['wd0-s0'].series['pretrain.loss'];
     expect(loss.x.length).toBeLessThanOrEqual(2 * LIVE_POINTS);
     expect([loss.x[0], loss.x.at(-1)]).toEqual([0, 3009]);
+  });
+
+  /** Streams steps [from, to) of one run's pretraining loss, `chunk` points per batch, as the worker does. */
+  const stream = (live: Record<string, LiveRun>, from: number, to: number, chunk = 40) => {
+    for (let s = from; s < to; s += chunk) {
+      const x = Array.from({ length: Math.min(chunk, to - s) }, (_, i) => s + i);
+      live = mergeMetricBatches(live, [{ runId: 'r', series: { [LIVE_SERIES.pretrainLoss]: { x, y: x.map((v) => 5 - v / 1e4) } } }]);
+    }
+    return live;
+  };
+  const increasing = (x: readonly number[]) => x.every((v, i) => i === 0 || v > x[i - 1]);
+
+  it('a long live series stays evenly spread over steps: thinned by step stride, not by position', () => {
+    for (const steps of [3948, 20_000, 100_000]) {
+      const { x } = stream({}, 0, steps).r.series[LIVE_SERIES.pretrainLoss];
+      const firstHalf = x.filter((v) => v < steps / 2).length;
+      const secondHalf = x.length - firstHalf;
+      expect(x.length, `${steps} steps`).toBeLessThanOrEqual(2 * LIVE_POINTS);
+      expect(x.length, `${steps} steps`).toBeGreaterThan(LIVE_POINTS / 2);
+      expect(firstHalf / secondHalf, `${steps} steps: ${firstHalf} points in the first half, ${secondHalf} in the second`).toBeGreaterThan(0.5);
+      expect(firstHalf / secondHalf, `${steps} steps: ${firstHalf} points in the first half, ${secondHalf} in the second`).toBeLessThan(2);
+      expect([x[0], x.at(-1), increasing(x)]).toEqual([0, steps - 1, true]); // the live end is always drawn
+    }
+  });
+
+  it('a replay from a checkpoint (device-loss recovery) cuts the series back to before it, never runs backwards', () => {
+    let live = stream({}, 0, 1600);
+    live = stream(live, 1200, 1300);
+    const short = live.r.series[LIVE_SERIES.pretrainLoss].x;
+    expect([short.length, short.at(-1), increasing(short)]).toEqual([1300, 1299, true]);
+    // After thinning too: a replay of a long run keeps the earlier points and the stride.
+    live = stream(stream({}, 0, 20_000), 16_000, 17_000);
+    const long = live.r.series[LIVE_SERIES.pretrainLoss].x;
+    expect([long[0], long.at(-1), increasing(long)]).toEqual([0, 16_999, true]);
+    expect(long.filter((v) => v < 8000).length).toBeGreaterThan(0.5 * long.filter((v) => v >= 8000).length);
+    // A replay inside one batch (it starts mid-batch) is cut the same way.
+    live = mergeMetricBatches(stream({}, 0, 100), [{ runId: 'r', series: { [LIVE_SERIES.pretrainLoss]: { x: [100, 101, 50, 51], y: [1, 1, 2, 2] } } }]);
+    expect(live.r.series[LIVE_SERIES.pretrainLoss].x.slice(-3)).toEqual([49, 50, 51]);
   });
 
   it('run results replace their run, clear its live series when final, and keep other runs identical', () => {
@@ -139,18 +178,16 @@ describe('lab slice', () => {
     expect(store.getState().singleRun.seed).toBe(3); // still in the grid: kept
   });
 
-  it('import: a good file is shown, a bad one names the field; CSV tables of what is shown', () => {
+  it('import: a good file is shown, a bad one names the field', () => {
     const store = newStore();
     const doc = results();
     const bad = JSON.parse(exportResultsJson(doc));
     bad.runs[0].seed = 'one';
     expect(store.getState().importResultsText(JSON.stringify(bad), 'bad.json')).toBe(false);
     expect(store.getState().notice?.message).toMatch(/bad\.json[\s\S]*runs\.0\.seed/);
-    expect(store.getState().csvTables()).toEqual({});
     expect(store.getState().importResultsText(exportResultsJson(doc), 'good.json')).toBe(true);
     expect(store.getState().results).toEqual(doc);
     expect(store.getState().notice).toEqual({ kind: 'info', message: 'Imported good.json: 15 runs of "lab: weight decay sweep".' });
-    expect(store.getState().csvTables().runs?.split('\r\n')).toHaveLength(17);
   });
 
   it('storage: restores the newest sweep, reports unreadable records, deletes', async () => {
@@ -242,5 +279,33 @@ describe('runTrainReplaces (what the Train hint warns about)', () => {
   it('ignores a run that has not finished', () => {
     const unfinished = { ...doc, runs: [{ ...first, status: 'pretraining' as const }, ...doc.runs.slice(1)] };
     expect(runTrainReplaces(unfinished, doc.sweep, key)).toBeUndefined();
+  });
+});
+
+describe('corpus slice', () => {
+  it('keeps what the panel shows of the verified corpus (file sizes), not its tens of MB of bytes', async () => {
+    vi.resetModules();
+    vi.doMock('../data/load', () => ({
+      loadCorpus: async (options: { onProgress?: (p: { receivedBytes: number; totalBytes: number; fromCache: boolean }) => void }) => {
+        options.onProgress?.({ receivedBytes: 3200, totalBytes: 3200, fromCache: true });
+        return { manifest: {}, files: { train: new Uint8Array(3000), validation: new Uint8Array(200) } };
+      },
+    }));
+    try {
+      const { createCorpusSlice } = await import('./corpusSlice');
+      const store = createStore<CorpusSlice>()(createCorpusSlice);
+      await store.getState().loadCorpus();
+      const state = store.getState();
+      expect([state.corpusStatus, state.corpusProgress.fromCache]).toEqual(['ready', true]);
+      expect(state.corpusFiles).toEqual([
+        { name: 'train', bytes: 3000 },
+        { name: 'validation', bytes: 200 },
+      ]);
+      const holdsBytes = (v: unknown): boolean => ArrayBuffer.isView(v) || (typeof v === 'object' && v !== null && Object.values(v).some(holdsBytes));
+      expect(holdsBytes(state)).toBe(false);
+    } finally {
+      vi.doUnmock('../data/load');
+      vi.resetModules();
+    }
   });
 });

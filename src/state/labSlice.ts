@@ -3,7 +3,7 @@
 // link) and one notice for the user. Actions sit next to the state and update it immutably; metric batches
 // from the worker land with one store update per call (style.md 14). Storage actions: labStorage.ts.
 import type { StateCreator } from 'zustand';
-import { exportCsvTables, importResultsJson, type CsvTableName } from '../lab/exportImport';
+import { importResultsJson } from '../lab/exportImport';
 import type { Results, RunResult } from '../lab/results';
 import { defaultSweep, SweepSchema, type SweepDefinition } from '../lab/sweep';
 import type { PresetName } from '../model/config';
@@ -63,8 +63,6 @@ export interface LabSlice extends LabStorageSlice {
   leaveShared: () => void;
   /** Imports a results JSON file's text; an invalid file sets an error notice naming the bad field. */
   importResultsText: (text: string, fileName: string) => boolean;
-  /** The CSV tables of the results in view (empty when there are none). */
-  csvTables: () => Partial<Record<CsvTableName, string>>;
   setNotice: (kind: NoticeKind, message: string) => void;
   clearNotice: () => void;
 }
@@ -172,11 +170,6 @@ export const createLabSlice: StateCreator<LabSlice> = (set, get, api) => ({
       set({ notice: { kind: 'error', message: messageOf(error) } });
       return false;
     }
-  },
-
-  csvTables() {
-    const results = selectViewedResults(get());
-    return results ? exportCsvTables(results) : {};
   },
 
   setNotice: (kind, message) => set({ notice: { kind, message } }),

@@ -8,7 +8,7 @@ export function CorpusPanel() {
   const status = useLab((s) => s.corpusStatus);
   const progress = useLab((s) => s.corpusProgress);
   const error = useLab((s) => s.corpusError);
-  const corpus = useLab((s) => s.corpus);
+  const files = useLab((s) => s.corpusFiles);
   const load = useLab((s) => s.loadCorpus);
   const fraction = progress.totalBytes ? progress.receivedBytes / progress.totalBytes : 0;
 
@@ -31,9 +31,9 @@ export function CorpusPanel() {
           </span>
         </div>
       ) : null}
-      {status === 'ready' && corpus ? (
+      {status === 'ready' && files ? (
         <p className="verdict passed" data-testid="corpus-ready" data-from-cache={String(progress.fromCache)}>
-          Verified: {Object.entries(corpus.files).map(([name, bytes]) => `${name} ${(bytes!.length / 1e6).toFixed(2)}M chars`).join(', ')}.
+          Verified: {files.map(({ name, bytes }) => `${name} ${(bytes / 1e6).toFixed(2)}M chars`).join(', ')}.
         </p>
       ) : null}
       {status === 'error' ? (

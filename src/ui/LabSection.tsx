@@ -85,11 +85,12 @@ function LiveResults() {
   const selected = useLab((s) => s.selectedRunIds);
   const setSelected = useLab((s) => s.setSelectedRuns);
   const running = useLab((s) => s.runState !== 'idle');
-  const table = useMemo(() => (results ? runRows(results, live) : { rows: [], tasks: [] }), [results, live]);
+  const { rows, tasks } = useMemo(() => (results ? runRows(results, live) : { rows: [], tasks: [] }), [results, live]);
   return (
     <>
-      <RunsTable rows={table.rows} tasks={table.tasks} selected={selected} onSelectionChange={setSelected} />
+      <RunsTable rows={rows} tasks={tasks} selected={selected} onSelectionChange={setSelected} />
       <LabCharts results={results} compareRunIds={selected} live={live} running={running} />
     </>
   );
 }
+

@@ -1,7 +1,7 @@
 // The runs of the current sweep: status ("stopped" for an unfinished run a cancel or an error stopped),
 // lambda, seed, exp(-lambda S) and tau/T, phase (with the reason a run diverged, failed or stopped), step,
 // throughput, key metrics and device, with checkboxes that pick runs to compare (the curve charts show them).
-import { memo } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef } from 'react';
 import type { TaskName } from '../lab/sweep';
 import type { RunRow } from './charts/runRows';
 import { formatLambda, formatNumber } from './controls/sweepEdit';
@@ -41,9 +41,60 @@ function scoreText(cell: RunRow['scores'][TaskName]): string {
   return cell.unit === '%' ? `${cell.value.toFixed(1)}%` : cell.value.toFixed(3);
 }
 
+interface RunRowViewProps {
+  row: RunRow;
+  tasks: readonly TaskName[];
+  picked: boolean;
+  onToggle: (id: string, on: boolean) => void;
+}
+
+/** One run's row: memoized, so a metric batch re-renders the row of the run in flight, not the table. */
+const RunRowView = memo(function RunRowView({ row: r, tasks, picked, onToggle }: RunRowViewProps) {
+  return (
+    <tr data-run-id={r.id} data-status={r.status} className={picked ? 'picked' : undefined}>
+      <td>
+        <input type="checkbox" aria-label={`Compare run λ ${formatLambda(r.lambda)} seed ${r.seed}`} checked={picked} onChange={(e) => onToggle(r.id, e.target.checked)} />
+      </td>
+      <td>
+        <span className={`status ${r.stopped ? STOPPED_CLASS[r.stopped] : STATUS_CLASS[r.status]}`} title={r.error}>
+          {r.stopped ? 'stopped' : r.status}
+        </span>
+      </td>
+      <td className="num">
+        <span className="swatch" style={{ background: r.color }} />
+        {formatLambda(r.lambda)}
+      </td>
+      <td className="num">{r.seed}</td>
+      <td className="num">{formatNumber(r.shrink, 3)}</td>
+      <td className="num">{r.tauOverT === null ? '∞' : formatNumber(r.tauOverT, 3)}</td>
+      <td className="phase">{r.phase}</td>
+      <td className="num">{stepText(r)}</td>
+      <td className="num">{r.tokensPerSecond === null ? '—' : INTEGER.format(Math.round(r.tokensPerSecond))}</td>
+      <td className="num">{r.valBpc === null ? '—' : formatNumber(r.valBpc, 4)}</td>
+      {tasks.map((t) => (
+        <td key={t} className="num">
+          {scoreText(r.scores[t])}
+        </td>
+      ))}
+      <td className="device" title={r.device}>
+        {r.device}
+      </td>
+    </tr>
+  );
+});
+
 function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTableProps) {
   const picked = new Set(selected);
-  const toggle = (id: string, on: boolean) => onSelectionChange(rows.map((r) => r.id).filter((x) => (x === id ? on : picked.has(x))));
+  // One toggle for every row, whatever the rows and selection: a row re-renders only when its own row changes.
+  const latest = useRef({ rows, selected, onSelectionChange });
+  useLayoutEffect(() => {
+    latest.current = { rows, selected, onSelectionChange };
+  });
+  const toggle = useCallback((id: string, on: boolean) => {
+    const now = latest.current;
+    const was = new Set(now.selected);
+    now.onSelectionChange(now.rows.map((r) => r.id).filter((x) => (x === id ? on : was.has(x))));
+  }, []);
   const all = rows.length > 0 && rows.every((r) => picked.has(r.id));
   return (
     <section className="panel runs-panel" aria-labelledby="runs-title" data-testid="runs-table">
@@ -81,35 +132,7 @@ function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTablePr
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.id} data-run-id={r.id} data-status={r.status} className={picked.has(r.id) ? 'picked' : undefined}>
-                  <td>
-                    <input type="checkbox" aria-label={`Compare run λ ${formatLambda(r.lambda)} seed ${r.seed}`} checked={picked.has(r.id)} onChange={(e) => toggle(r.id, e.target.checked)} />
-                  </td>
-                  <td>
-                    <span className={`status ${r.stopped ? STOPPED_CLASS[r.stopped] : STATUS_CLASS[r.status]}`} title={r.error}>
-                      {r.stopped ? 'stopped' : r.status}
-                    </span>
-                  </td>
-                  <td className="num">
-                    <span className="swatch" style={{ background: r.color }} />
-                    {formatLambda(r.lambda)}
-                  </td>
-                  <td className="num">{r.seed}</td>
-                  <td className="num">{formatNumber(r.shrink, 3)}</td>
-                  <td className="num">{r.tauOverT === null ? '∞' : formatNumber(r.tauOverT, 3)}</td>
-                  <td className="phase">{r.phase}</td>
-                  <td className="num">{stepText(r)}</td>
-                  <td className="num">{r.tokensPerSecond === null ? '—' : INTEGER.format(Math.round(r.tokensPerSecond))}</td>
-                  <td className="num">{r.valBpc === null ? '—' : formatNumber(r.valBpc, 4)}</td>
-                  {tasks.map((t) => (
-                    <td key={t} className="num">
-                      {scoreText(r.scores[t])}
-                    </td>
-                  ))}
-                  <td className="device" title={r.device}>
-                    {r.device}
-                  </td>
-                </tr>
+                <RunRowView key={r.id} row={r} tasks={tasks} picked={picked.has(r.id)} onToggle={toggle} />
               ))}
             </tbody>
           </table>

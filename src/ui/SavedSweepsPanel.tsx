@@ -6,11 +6,17 @@ import { TERMINAL_STATUSES } from '../state/labModel';
 
 const MIB = 1024 * 1024;
 
-function summary({ results, checkpointBytes }: StoredSweep): string {
+const updated = (s: StoredSweep) => new Date(s.results.updatedAt).toLocaleString();
+
+function summary(s: StoredSweep): string {
+  const { results, checkpointBytes } = s;
   const done = results.runs.filter((r) => TERMINAL_STATUSES.has(r.status)).length;
   const saved = checkpointBytes ? ` · checkpoints ${(checkpointBytes / MIB).toFixed(1)} MiB` : '';
-  return `${results.sweep.preset} · ${done} of ${results.runs.length} runs finished · ${new Date(results.updatedAt).toLocaleString()}${saved}`;
+  return `${results.sweep.preset} · ${done} of ${results.runs.length} runs finished · ${updated(s)}${saved}`;
 }
+
+/** What a button's accessible name says after its visible verb: which sweep (names repeat, so when too). */
+const which = (s: StoredSweep) => `${s.results.sweep.name}, saved ${updated(s)}`;
 
 export function SavedSweepsPanel() {
   const stored = useLab((s) => s.storedSweeps);
@@ -37,10 +43,10 @@ export function SavedSweepsPanel() {
               {s.sweepId === openId ? <span className="muted"> (open)</span> : null}
               <div className="muted">{summary(s)}</div>
             </div>
-            <button type="button" className="secondary" onClick={() => openSaved(s.sweepId)} disabled={running || s.sweepId === openId} title={busy}>
+            <button type="button" className="secondary" onClick={() => openSaved(s.sweepId)} disabled={running || s.sweepId === openId} title={busy} aria-label={`Open ${which(s)}`}>
               Open
             </button>
-            <button type="button" className="secondary" onClick={() => remove(s.sweepId, s.results.sweep.name)} disabled={running} title={busy}>
+            <button type="button" className="secondary" onClick={() => remove(s.sweepId, s.results.sweep.name)} disabled={running} title={busy} aria-label={`Delete ${which(s)}`}>
               Delete
             </button>
           </li>
@@ -51,7 +57,7 @@ export function SavedSweepsPanel() {
               <strong>Unreadable record</strong>
               <div className="muted">{p.message}</div>
             </div>
-            <button type="button" className="secondary" onClick={() => remove(p.sweepId, p.sweepId)} disabled={running || p.sweepId === '?'} title={busy}>
+            <button type="button" className="secondary" onClick={() => remove(p.sweepId, p.sweepId)} disabled={running || p.sweepId === '?'} title={busy} aria-label={`Delete unreadable record ${p.sweepId}`}>
               Delete
             </button>
           </li>

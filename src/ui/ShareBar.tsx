@@ -1,6 +1,7 @@
-import { useRef, useState } from 'react';
-import { downloadText, exportFileName, exportResultsJson } from '../lab/exportImport';
+import { useEffect, useRef, useState } from 'react';
+import { csvTablesZip, downloadBlob, downloadText, exportFileName, exportResultsJson } from '../lab/exportImport';
 import { fetchReferenceResults, REFERENCE_RESULTS } from '../lab/referenceResults';
+import type { Results } from '../lab/results';
 import { selectViewedResults } from '../state/labSlice';
 import { useLab } from '../state/store';
 
@@ -9,27 +10,36 @@ export function ShareBar() {
   const results = useLab(selectViewedResults);
   const shareUrl = useLab((s) => s.shareUrl);
   const importText = useLab((s) => s.importResultsText);
-  const csvTables = useLab((s) => s.csvTables);
   const setNotice = useLab((s) => s.setNotice);
   // Runner events go to the open results: another document opened mid-run would take the run's results.
   const running = useLab((s) => s.runState !== 'idle');
   const busy = running ? 'Finish, or cancel, the run in progress first' : undefined;
   const fileInput = useRef<HTMLInputElement>(null);
-  const [link, setLink] = useState<string>();
+  const linkInput = useRef<HTMLInputElement>(null);
+  // The link of the results it was made for: other results in view (opened, imported, a run's new result)
+  // hide it, so the box never offers a link to results no longer shown.
+  const [made, setMade] = useState<{ url: string; of: Results; select: boolean }>();
+  const link = made && made.of === results ? made.url : undefined;
+  useEffect(() => {
+    if (!made?.select) return;
+    linkInput.current?.focus(); // the copy failed: the link is ready to copy by hand
+    linkInput.current?.select();
+  }, [made]);
 
   const share = async () => {
+    if (!results) return;
     const url = shareUrl(location.href);
-    setLink(url);
+    setMade({ url, of: results, select: false });
     try {
       await navigator.clipboard.writeText(url);
       setNotice('info', `Share link copied (${(url.length / 1024).toFixed(1)} KB).`);
     } catch {
-      setNotice('info', 'Copy the share link from the box below.');
+      setMade({ url, of: results, select: true });
+      setNotice('info', 'The browser did not let the page copy: the share link is selected in the box below, copy it from there.');
     }
   };
   const exportCsv = () => {
-    if (!results) return;
-    for (const [name, text] of Object.entries(csvTables())) downloadText(exportFileName(results, `${name}.csv`), text!);
+    if (results) downloadBlob(exportFileName(results, '-tables.zip'), new Blob([csvTablesZip(results)], { type: 'application/zip' }));
   };
   const openReference = async () => {
     try {
@@ -48,11 +58,11 @@ export function ShareBar() {
       <button type="button" onClick={() => void share()} disabled={!results}>
         Copy share link
       </button>
-      <button type="button" className="secondary" onClick={() => results && downloadText(exportFileName(results, 'results.json'), exportResultsJson(results))} disabled={!results}>
+      <button type="button" className="secondary" onClick={() => results && downloadText(exportFileName(results, '.json'), exportResultsJson(results), 'application/json')} disabled={!results}>
         Export results JSON
       </button>
       <button type="button" className="secondary" onClick={exportCsv} disabled={!results}>
-        Export CSV tables
+        Export CSV tables (zip)
       </button>
       <button type="button" className="secondary" onClick={() => fileInput.current?.click()} disabled={running} title={busy}>
         Import results JSON
@@ -67,7 +77,7 @@ export function ShareBar() {
       >
         {REFERENCE_RESULTS.label}
       </button>
-      {link ? <input className="share-link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.target.select()} /> : null}
+      {link ? <input ref={linkInput} className="share-link" readOnly value={link} aria-label="Share link" data-testid="share-link" onFocus={(e) => e.target.select()} /> : null}
     </section>
   );
 }

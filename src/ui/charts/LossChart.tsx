@@ -4,7 +4,7 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, sortedUnique } from '../controls/sweepEdit';
 import { ChartFrame, ViewSelect } from './ChartFrame';
-import { axisLabel, formatTick, GRID, MARGIN, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { axisLabel, chartA11y, formatTick, GRID, MARGIN, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { CurveView } from './data';
 
@@ -46,19 +46,20 @@ function CurveChartImpl({ views, preferredView, testId = 'chart-loss', title = '
   const view = views.find((v) => v.key === key) ?? views.find((v) => v.key === preferredView) ?? views[0];
   const axes = useAxes(xLabel, view?.yLabel ?? '', height);
   const lambdas = view ? sortedUnique(view.lines.map((l) => l.lambda)) : [];
+  const description = subtitle ?? (view ? `${view.label}: one line per run, coloured by λ.` : undefined);
   const toolbar = views.length > 1 ? <ViewSelect label={`${title}: view`} value={view.key} options={views.map((v) => ({ value: v.key, label: v.label }))} onChange={setKey} /> : null;
   return (
     <ChartFrame
       testId={testId}
       title={title}
-      subtitle={subtitle ?? (view ? `${view.label}: one line per run, coloured by λ.` : undefined)}
+      subtitle={description}
       points={view?.points ?? 0}
       empty={view ? undefined : emptyText}
       toolbar={toolbar}
       lambdas={lambdas}
     >
       {view ? (
-        <LineChart responsive style={axes.style} margin={MARGIN} data-view={view.key}>
+        <LineChart responsive style={axes.style} margin={MARGIN} data-view={view.key} {...chartA11y(title, view.label, description)}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="x" type="number" domain={X_DOMAIN} allowDuplicatedCategory={false} tick={TICK} stroke={INK.axis} tickFormatter={formatTick} label={axes.xLabel} />
           <YAxis {...axes.yAxis} />

@@ -5,7 +5,7 @@ import { memo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Scatter, Tooltip, XAxis, YAxis, type TooltipContentProps, type YAxisProps } from 'recharts';
 import { formatLambda } from '../controls/sweepEdit';
 import { ChartFrame, Segmented } from './ChartFrame';
-import { fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import { optimumVerdict, type LambdaAxis, type PlasticityRow, type PlasticityTask, type PlasticityView, type Stat } from './data';
 
@@ -22,6 +22,7 @@ const SCORE_BAND = '#3f63d8';
 const BEST = '#3f63d8';
 /** The random-init control: a colour outside the lambda palette. */
 const CONTROL = '#8c564b';
+const TITLE = 'Plasticity: fine-tuned score against pretraining weight decay';
 const SCORE_DOT = lambdaDot();
 
 function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
@@ -51,7 +52,7 @@ function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
     <ChartFrame
       testId="chart-plasticity"
       className="chart-wide"
-      title="Plasticity: fine-tuned score against pretraining weight decay"
+      title={TITLE}
       subtitle={`Solid: ${show === 'gain' ? "the gain from fine-tuning over the base model's own score" : 'task score after fine-tuning'} (mean across seeds, band = 95% CI, circles = seeds). Dashed grey: the base model's validation bits/char (right axis, lower is better).${controls ? ' Dashed brown: the random-init control (untrained models fine-tuned the same way; mean, band = 95% CI across seeds): a task the pretrained models do not beat it on measures trainability only.' : ''}${show === 'gain' && hasNll ? ' Answer NLL has no gain view: the base model’s zero-shot NLL on a prompt format it never saw measures its calibration, and a gain over it would reward the worst-calibrated base.' : ''}`}
       points={points}
       empty={views.length ? undefined : 'No fine-tuning results yet: press Sweep to pretrain every λ in the grid and fine-tune each model on the chosen tasks (Train runs a single λ).'}
@@ -103,7 +104,7 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
   return (
     <div className="plasticity-panel" data-testid={`plasticity-${view.task}`} data-points={view.points} data-metric={view.metric} data-show={show}>
       <h4 data-export-text={title}>{title}</h4>
-      <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 250 }} margin={{ ...MARGIN, right: 4 }}>
+      <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 250 }} margin={{ ...MARGIN, right: 4 }} {...chartA11y(TITLE, title, lines.join(' '))}>
         <CartesianGrid {...GRID} />
         <XAxis {...lambdaXAxis(axis)} />
         <YAxis yAxisId="score" {...valueYAxis(label, { width: 60, ...(view.unit === '%' ? (gain ? PERCENT_GAIN_AXIS : PERCENT_AXIS) : {}) })} />

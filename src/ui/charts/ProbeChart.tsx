@@ -4,7 +4,7 @@ import { memo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber } from '../controls/sweepEdit';
 import { ChartFrame, ViewSelect } from './ChartFrame';
-import { axisLabel, GRID, lambdaDot, MARGIN, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { axisLabel, chartA11y, GRID, lambdaDot, MARGIN, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { ProbeView } from './mechanismData';
 
@@ -19,11 +19,13 @@ function ProbeChartImpl({ views }: ProbeChartProps) {
   const view = views.find((v) => v.key === key) ?? views[0];
   const toolbar = views.length > 1 ? <ViewSelect label="Probe" value={view.key} options={views.map((v) => ({ value: v.key, label: v.label }))} onChange={setKey} /> : null;
   const layers = view?.layers ?? [];
+  const title = 'Linear probes per layer';
+  const subtitle = view ? `${view.label}: held-out accuracy of a logistic-regression probe on each layer's hidden states (layer 0 = embeddings).` : undefined;
   return (
     <ChartFrame
       testId="chart-probes"
-      title="Linear probes per layer"
-      subtitle={view ? `${view.label}: held-out accuracy of a logistic-regression probe on each layer's hidden states (layer 0 = embeddings).` : undefined}
+      title={title}
+      subtitle={subtitle}
       points={view?.points ?? 0}
       empty={view ? undefined : 'No probe results yet: probes run on each pretrained model after pretraining (press Train or Sweep).'}
       toolbar={toolbar}
@@ -35,7 +37,7 @@ function ProbeChartImpl({ views }: ProbeChartProps) {
       footer="At ~100K parameters probes barely beat an untrained model (science.md): read this panel against the dashed baseline."
     >
       {view ? (
-        <LineChart responsive style={{ width: '100%', height: 260 }} margin={MARGIN}>
+        <LineChart responsive style={{ width: '100%', height: 260 }} margin={MARGIN} {...chartA11y(title, view.label, `${subtitle} Dashed: the same probe on an untrained model.`)}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="x" type="number" domain={[Math.min(...layers) - 0.2, Math.max(...layers) + 0.2]} ticks={layers} allowDecimals={false} tick={TICK} stroke={INK.axis} label={axisLabel('layer')} />
           <YAxis {...valueYAxis('probe accuracy (%)')} />

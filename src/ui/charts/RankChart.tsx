@@ -3,7 +3,7 @@
 import { memo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, Segmented } from './ChartFrame';
-import { fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { LambdaAxis } from './data';
 import { RANK_MEASURES, type RankMeasure, type RankRow, type RankView } from './mechanismData';
@@ -20,12 +20,14 @@ function RankChartImpl({ views, axis }: RankChartProps) {
   const [measure, setMeasure] = useState<RankMeasure>('pseudoRank2');
   const view = views.find((v) => v.measure === measure) ?? views[0];
   const full = view?.fullRank ?? null;
+  const title = 'Attention rank: W_QK and W_VO';
+  const subtitle = "Mean over layers and heads of each head's W_Q W_Kᵀ and W_V W_O spectrum; the paper sees QK rank fall with λ while VO stays near full rank.";
   const yLabel = measure === 'effectiveRank' ? 'entropy effective rank' : `pseudo-rank (σ > ${measure === 'pseudoRank2' ? '1e-2' : '1e-3'}·σmax)`;
   return (
     <ChartFrame
       testId="chart-rank"
-      title="Attention rank: W_QK and W_VO"
-      subtitle="Mean over layers and heads of each head's W_Q W_Kᵀ and W_V W_O spectrum; the paper sees QK rank fall with λ while VO stays near full rank."
+      title={title}
+      subtitle={subtitle}
       points={view?.points ?? 0}
       empty={view ? undefined : 'No spectra yet: they are measured on each pretrained model (press Train or Sweep).'}
       toolbar={<Segmented label="Rank measure" value={measure} onChange={setMeasure} options={RANK_MEASURES.map((m) => ({ value: m.key, label: m.label }))} />}
@@ -36,7 +38,7 @@ function RankChartImpl({ views, axis }: RankChartProps) {
       ]}
     >
       {view ? (
-        <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 260 }} margin={MARGIN} data-measure={view.measure}>
+        <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 260 }} margin={MARGIN} data-measure={view.measure} {...chartA11y(title, yLabel, subtitle)}>
           <CartesianGrid {...GRID} />
           <XAxis {...lambdaXAxis(axis)} />
           <YAxis {...valueYAxis(yLabel, { domain: [0, full ?? 'auto'] })} />

@@ -4,7 +4,7 @@
 import { memo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, ViewSelect } from './ChartFrame';
-import { fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { LambdaAxis, ScalarRow } from './data';
 import type { ScalarView } from './mechanismData';
@@ -36,7 +36,7 @@ function ScalarChartImpl({ views, axis }: ScalarChartProps) {
       ]}
     >
       {view ? (
-        <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 260 }} margin={MARGIN} data-view={view.key}>
+        <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 260 }} margin={MARGIN} data-view={view.key} {...chartA11y(`${view.label} by λ`, undefined, view.note)}>
           <CartesianGrid {...GRID} />
           <XAxis {...lambdaXAxis(axis)} />
           <YAxis {...valueYAxis(view.yLabel, { width: 62 })} />

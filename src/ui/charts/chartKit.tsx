@@ -45,6 +45,16 @@ export function valueYAxis(label: string, extra: Partial<YAxisProps> = {}): YAxi
 }
 const AUTO_DOMAIN: YAxisProps['domain'] = ['auto', 'auto'];
 
+/**
+ * How a chart's svg meets assistive technology. Recharts keeps it a keyboard stop (arrow keys walk the
+ * tooltip along the data), so it gets a name, the frame's title and the view shown, and a description (an
+ * svg <desc>). The name is aria-label, not recharts' `title` prop: an svg <title> also pops up as the
+ * browser's own tooltip over the whole chart, on top of the chart's tooltip.
+ */
+export function chartA11y(title: string, view: string | undefined, desc: string | undefined): { 'aria-label': string; desc?: string } {
+  return { 'aria-label': view ? `${title}: ${view}` : title, desc };
+}
+
 export const TOOLTIP_STYLE: CSSProperties = { fontSize: 12, borderRadius: 6, border: `1px solid ${INK.grid}`, boxShadow: '0 2px 8px rgba(20,30,60,0.12)', padding: '6px 10px' };
 
 interface DotProps {

@@ -102,9 +102,22 @@ export function runRow(run: RunResult, live?: LiveProgress): RunRow {
   };
 }
 
+/** Each run's row with the live progress it was built from (weak: a replaced run's row goes with it). */
+const ROWS = new WeakMap<RunResult, { progress: LiveProgress | undefined; row: RunRow }>();
+
+/** runRow, reused while the run object and its live progress stay the same: a metric batch rebuilds the row of
+ *  the run in flight only, and the table's memoized rows skip the rest. */
+function reusedRow(run: RunResult, progress: LiveProgress | undefined): RunRow {
+  const kept = ROWS.get(run);
+  if (kept && kept.progress === progress) return kept.row;
+  const row = runRow(run, progress);
+  ROWS.set(run, { progress, row });
+  return row;
+}
+
 /** One row per run in sweep order (seeds outer, lambdas inner); tasks are the sweep's. `live`: the lab slice's. */
 export function runRows(results: Pick<Results, 'runs' | 'sweep'>, live: Readonly<Record<string, { progress?: LiveProgress }>> = {}): { rows: RunRow[]; tasks: TaskName[] } {
-  const rows = [...results.runs].sort((a, b) => a.seed - b.seed || a.lambda - b.lambda).map((r) => runRow(r, live[r.id]?.progress));
+  const rows = [...results.runs].sort((a, b) => a.seed - b.seed || a.lambda - b.lambda).map((r) => reusedRow(r, live[r.id]?.progress));
   const tasks = results.sweep.tasks.map((t) => t.name);
   for (const r of results.runs) for (const f of r.finetunes) if (!tasks.includes(f.task)) tasks.push(f.task);
   return { rows, tasks };
