@@ -25,6 +25,24 @@ export function bindingOf(t: GpuTensor): GPUBufferBinding {
   return isWholeBuffer(t) ? { buffer: t } : t;
 }
 
+/** Bytes a tensor's binding covers: its range's size, or the buffer from its offset to the end. */
+export function bindingBytes(t: GpuTensor): number {
+  const binding = bindingOf(t);
+  return binding.size ?? binding.buffer.size - (binding.offset ?? 0);
+}
+
+/**
+ * Throws unless `t` holds `count` 4-byte words (f32, or u32 with unit 'u32s'). Under robust buffer access a
+ * short binding is no error: reads are clamped and writes dropped, so wrappers check every operand up front.
+ * `shape` names the sizes `count` comes from, for the message.
+ */
+export function assertHolds(kernel: string, name: string, t: GpuTensor, count: number, shape: Record<string, number>, unit = 'floats'): void {
+  const holds = Math.floor(bindingBytes(t) / 4);
+  if (holds >= count) return;
+  const dims = Object.entries(shape).map(([k, v]) => `${k}=${v}`).join(' ');
+  throw new RangeError(`${kernel}: ${name} holds ${holds} ${unit}, the shape needs ${count} (${dims})`);
+}
+
 export interface DispatchSpec {
   kernel: KernelSource;
   overrides?: Overrides;

@@ -17,7 +17,7 @@
 import code from '../../shaders/attention.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { packUniform } from '../gpu/buffers';
-import { groups, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { assertHolds, groups, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import type { KernelSource, Overrides } from '../gpu/pipelines';
 
 export const attentionForwardKernel: KernelSource = { name: 'attention_forward', code, entryPoint: 'attention_forward' };
@@ -115,11 +115,23 @@ function checkShape(name: string, B: number, T: number, NH: number, HS: number):
   }
 }
 
-/** One dispatch over (x tiles, NH, B); the uniform holds B, T, NH, then scale = 1/sqrt(HS) as f32. */
+/** Floats of each operand: qkvr and dqkvr (B,T,3,NH,HS), out and dout (B,T,NH,HS), lse (B,NH,T). */
+function operandFloats(name: string, B: number, T: number, NH: number, HS: number): number {
+  if (name === 'lse') return B * NH * T;
+  return (name.endsWith('qkvr') ? 3 : 1) * B * T * NH * HS;
+}
+
+/**
+ * One dispatch over (x tiles, NH, B) binding `operands` (checked to hold their shapes) in order; the uniform
+ * holds B, T, NH, then scale = 1/sqrt(HS) as f32.
+ */
 function attentionDispatch(
-  gpu: Gpu, kernel: KernelSource, overrides: Overrides, buffers: GPUBuffer[], B: number, T: number, NH: number, HS: number, x: number,
+  gpu: Gpu, kernel: KernelSource, overrides: Overrides, operands: Record<string, GPUBuffer>,
+  B: number, T: number, NH: number, HS: number, x: number,
 ): Dispatch[] {
   checkShape(kernel.name, B, T, NH, HS);
+  for (const [name, t] of Object.entries(operands)) assertHolds(kernel.name, name, t, operandFloats(name, B, T, NH, HS), { B, T, NH, HS });
+  const buffers = Object.values(operands);
   if (overrides.HS !== HS) throw new Error(`${kernel.name}: tiles for HS=${overrides.HS} used at HS=${HS}`);
   const uniform = packUniform([B, T, NH, 1 / Math.sqrt(HS)], new Set([3]));
   return [makeDispatch(gpu, { kernel, overrides, buffers, uniform, workgroups: [x, NH, B] })];
@@ -130,7 +142,7 @@ export function attentionForwardFlash(
   gpu: Gpu, out: GPUBuffer, lse: GPUBuffer, qkvr: GPUBuffer, B: number, T: number, NH: number, HS: number,
   tiles = attentionTilesFor(gpu, T, HS),
 ): Dispatch[] {
-  return attentionDispatch(gpu, attentionForwardKernel, tiles.forward, [out, lse, qkvr], B, T, NH, HS, groups(T, tiles.forward.BQ));
+  return attentionDispatch(gpu, attentionForwardKernel, tiles.forward, { out, lse, qkvr }, B, T, NH, HS, groups(T, tiles.forward.BQ));
 }
 
 /** Plain forward (T <= 256, scores in workgroup memory): the same outputs as attentionForwardFlash. */
@@ -139,7 +151,7 @@ export function attentionForwardPlain(
   tiles = attentionTilesFor(gpu, T, HS),
 ): Dispatch[] {
   if (T > tiles.plain.TMAX) throw new Error(`attention_forward_plain: T=${T} > TMAX=${tiles.plain.TMAX}`);
-  return attentionDispatch(gpu, attentionForwardPlainKernel, tiles.plain, [out, lse, qkvr], B, T, NH, HS, groups(T, tiles.plain.BQ));
+  return attentionDispatch(gpu, attentionForwardPlainKernel, tiles.plain, { out, lse, qkvr }, B, T, NH, HS, groups(T, tiles.plain.BQ));
 }
 
 /** Causal attention forward: out (B,T,NH,HS) and lse (B,NH,T), overwritten. */
@@ -156,6 +168,6 @@ export function attentionBackward(
   B: number, T: number, NH: number, HS: number,
   tiles = attentionTilesFor(gpu, T, HS),
 ): Dispatch[] {
-  const buffers = [dqkvr, dout, qkvr, out, lse];
-  return attentionDispatch(gpu, attentionBackwardKernel, tiles.backward, buffers, B, T, NH, HS, 2 * groups(T, tiles.backward.TILE));
+  const operands = { dqkvr, dout, qkvr, out, lse };
+  return attentionDispatch(gpu, attentionBackwardKernel, tiles.backward, operands, B, T, NH, HS, 2 * groups(T, tiles.backward.TILE));
 }

@@ -2,7 +2,7 @@
 import code from '../../shaders/crossentropy.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { packUniform } from '../gpu/buffers';
-import { grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
+import { assertHolds, grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const crossentropyForwardKernel: KernelSource = { name: 'crossentropy_forward', code, entryPoint: 'crossentropy_forward' };
@@ -11,8 +11,12 @@ export const crossentropyBackwardKernel: KernelSource = { name: 'crossentropy_ba
 /** Every pipeline this family uses (default overrides): `gpu.pipelines.prepare` each before making dispatches. */
 export const crossentropyKernels: KernelSource[] = [crossentropyForwardKernel, crossentropyBackwardKernel];
 
-function assertSizes(name: string, BT: number, V: number): void {
+/** Checks BT and V, and that the inputs hold logits (BT, V), targets and weights (BT). */
+function assertSizes(name: string, logits: GpuTensor, targets: GpuTensor, weights: GpuTensor, BT: number, V: number): void {
   if (!(Number.isInteger(BT) && BT >= 1 && Number.isInteger(V) && V >= 1)) throw new RangeError(`${name}: need BT >= 1 and V >= 1, got BT=${BT} V=${V}`);
+  assertHolds(name, 'logits', logits, BT * V, { BT, V });
+  assertHolds(name, 'targets', targets, BT, { BT }, 'u32s');
+  assertHolds(name, 'weights', weights, BT, { BT });
 }
 
 /**
@@ -28,7 +32,8 @@ export function crossentropyForward(
   BT: number,
   V: number,
 ): Dispatch {
-  assertSizes('crossentropy_forward', BT, V);
+  assertSizes('crossentropy_forward', logits, targets, weights, BT, V);
+  assertHolds('crossentropy_forward', 'losses', losses, BT, { BT });
   return makeDispatch(gpu, {
     kernel: crossentropyForwardKernel,
     buffers: [losses, logits, targets, weights],
@@ -47,7 +52,8 @@ export function crossentropyBackward(
   BT: number,
   V: number,
 ): Dispatch {
-  assertSizes('crossentropy_backward', BT, V);
+  assertSizes('crossentropy_backward', logits, targets, weights, BT, V);
+  assertHolds('crossentropy_backward', 'dlogits', dlogits, BT * V, { BT, V });
   return makeDispatch(gpu, {
     kernel: crossentropyBackwardKernel,
     buffers: [dlogits, logits, targets, weights],

@@ -2,7 +2,7 @@
 import code from '../../shaders/embedding.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, packUniform } from '../gpu/buffers';
-import { grid1d, groups, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
+import { assertHolds, grid1d, groups, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const embeddingForwardKernel: KernelSource = { name: 'embedding_forward', code, entryPoint: 'embedding_forward' };
@@ -18,9 +18,11 @@ export const EMBEDDING_SEGMENT = WG * 2;
 /** Vocabulary ids per backward workgroup (the shader's IDS): ids g, g + G, g + 2G, g + 3G with G = ceil(V / 4). */
 export const EMBEDDING_BACKWARD_IDS = 4;
 
-/** x (BT,C) = wte[tokens]; tokens u32 (BT). A token >= wte's rows gives a NaN row. */
+/** x (BT,C) = wte[tokens]; tokens u32 (BT). A token >= wte's rows gives a NaN row (V is wte's floats / C). */
 export function embeddingForward(gpu: Gpu, x: GpuTensor, tokens: GpuTensor, wte: GpuTensor, BT: number, C: number): Dispatch {
   if (!(BT >= 1 && C >= 1)) throw new Error(`embedding_forward: BT=${BT} C=${C} must be >= 1`);
+  assertHolds('embedding_forward', 'x', x, BT * C, { BT, C });
+  assertHolds('embedding_forward', 'tokens', tokens, BT, { BT }, 'u32s');
   return makeDispatch(gpu, {
     kernel: embeddingForwardKernel,
     buffers: [x, tokens, wte],
@@ -45,6 +47,9 @@ export function embeddingBackward(
 ): Dispatch[] {
   if (!(BT >= 1 && V >= 1 && C >= 1)) throw new Error(`embedding_backward: BT=${BT} V=${V} C=${C} must be >= 1`);
   if (BT >= 2 ** 30) throw new Error(`embedding_backward: BT=${BT} must be below 2^30 (token indices are packed with 2 bits)`);
+  assertHolds('embedding_backward', 'dwte', dwte, V * C, { V, C });
+  assertHolds('embedding_backward', 'dx', dx, BT * C, { BT, C });
+  assertHolds('embedding_backward', 'tokens', tokens, BT, { BT }, 'u32s');
   const segments = Math.ceil(BT / EMBEDDING_SEGMENT);
   const idGroups = Math.ceil(V / EMBEDDING_BACKWARD_IDS);
   const uniform = packUniform([BT, V, C, segments, idGroups]);

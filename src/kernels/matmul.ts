@@ -5,7 +5,7 @@
 import code from '../../shaders/matmul.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, packUniform } from '../gpu/buffers';
-import { bindingOf, grid1d, groups, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
+import { assertHolds, bindingBytes, grid1d, groups, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource, Overrides } from '../gpu/pipelines';
 
 export const matmulForwardKernel: KernelSource = { name: 'matmul_forward', code, entryPoint: 'matmul_forward' };
@@ -158,6 +158,13 @@ export function matmulDims(mode: Mode, M: number, K: number, N: number): { P: nu
   return { P: N, Q: K, R: M };
 }
 
+/** Each layout's out, a, b: their names and shapes, y/dy (M,N), x/dx (M,K), w/dw (N,K). */
+const OPERANDS: Record<Mode, [string, 'MN' | 'MK' | 'NK'][]> = {
+  forward: [['y', 'MN'], ['x', 'MK'], ['w', 'NK']],
+  backward_input: [['dx', 'MK'], ['dy', 'MN'], ['w', 'NK']],
+  backward_weight: [['dw', 'NK'], ['dy', 'MN'], ['x', 'MK']],
+};
+
 /**
  * The dispatches of one product in any layout, with the shape's plan or parts of one given (tests, sweeps).
  * A split plan allocates its partials buffer here, once: it lives as long as the returned dispatches.
@@ -176,12 +183,19 @@ export function matmulDispatch(
   for (const [name, v] of Object.entries({ M, K, N })) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`matmul_${mode}: ${name}=${v} must be a non-negative integer`);
   }
+  const label = `matmul_${mode}`;
+  const shapes = { MN: { M, N }, MK: { M, K }, NK: { N, K } };
+  const tensors = [out, a, b];
+  OPERANDS[mode].forEach(([name, dims], i) => {
+    const shape = shapes[dims];
+    const [rows, cols] = Object.values(shape);
+    assertHolds(label, name, tensors[i], rows * cols, shape);
+  });
   const { P, Q, R } = matmulDims(mode, M, K, N);
   const auto = matmulPlanFor(mode, P, Q, R, gpu.adapter.limits.maxComputeWorkgroupStorageSize);
   const config = plan.config ?? auto.config;
   const splits = plan.splits ?? (plan.config ? matmulSplitsFor(config, P, Q, R) : auto.splits);
   const chunk = Math.max(config.BK, Math.ceil(R / splits / config.BK) * config.BK);
-  const label = `matmul_${mode}`;
   const partials = splits > 1 ? createBuffer(gpu, `${label}:partials`, splits * P * Q * 4) : undefined;
   const owns: GPUBuffer[] = [];
   const product = makeDispatch(gpu, {
@@ -210,9 +224,7 @@ export function matmulDispatch(
  * (added to `owns`) takes its place.
  */
 function vec4View(gpu: Gpu, t: GpuTensor, owns: GPUBuffer[]): GpuTensor {
-  const binding = bindingOf(t);
-  const bytes = binding.size ?? binding.buffer.size - (binding.offset ?? 0);
-  if (bytes >= 16) return t;
+  if (bindingBytes(t) >= 16) return t;
   const standIn = createBuffer(gpu, 'matmul:vec4-stand-in', 16);
   owns.push(standIn);
   return standIn;

@@ -3,7 +3,7 @@
 import code from '../../shaders/norm.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { createBuffer, packUniform } from '../gpu/buffers';
-import { grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
+import { assertHolds, grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const normForwardKernel: KernelSource = { name: 'norm_forward', code, entryPoint: 'norm_forward' };
@@ -50,6 +50,13 @@ export function normLayout(BT: number, C: number, rowsPerSlot?: number): NormLay
   return { lanes, rowsPerSlot: rows, slots: Math.ceil(BT / rows) };
 }
 
+/** Checks that each operand holds its (BT, C), (BT) or (C) floats. */
+function checkOperands(kernel: string, BT: number, C: number, rows: Record<string, GpuTensor>, perRow: Record<string, GpuTensor>, columns: Record<string, GpuTensor>): void {
+  for (const [name, t] of Object.entries(rows)) assertHolds(kernel, name, t, BT * C, { BT, C });
+  for (const [name, t] of Object.entries(perRow)) assertHolds(kernel, name, t, BT, { BT });
+  for (const [name, t] of Object.entries(columns)) assertHolds(kernel, name, t, C, { C });
+}
+
 function normUniform(BT: number, C: number, centered: boolean, eps: number, l: NormLayout): ArrayBuffer {
   return packUniform([BT, C, centered ? 1 : 0, eps, l.lanes, l.rowsPerSlot, l.slots], new Set([3]));
 }
@@ -60,6 +67,7 @@ export function normForward(
   BT: number, C: number, centered: boolean, eps: number,
 ): Dispatch {
   const layout = normLayout(BT, C);
+  checkOperands('norm_forward', BT, C, { y, x }, { mean, rstd }, { gain });
   return makeDispatch(gpu, {
     kernel: normForwardKernel,
     buffers: [y, mean, rstd, x, gain],
@@ -85,6 +93,7 @@ export function normBackward(
   rstd: GpuTensor, BT: number, C: number, centered: boolean, options: NormBackwardOptions = {},
 ): Dispatch[] {
   const layout = normLayout(BT, C, options.rowsPerSlot);
+  checkOperands('norm_backward', BT, C, { dx, dy, x }, { mean, rstd }, { dgain, gain });
   const bytes = layout.slots * C * 4;
   const scratch = options.scratch ?? createBuffer(gpu, 'norm_backward:partials', bytes);
   if (scratch.size < bytes) throw new Error(`norm_backward: scratch of ${scratch.size} bytes, needs ${bytes}`);

@@ -2,7 +2,7 @@
 import code from '../../shaders/rope.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { packUniform, uploadBuffer } from '../gpu/buffers';
-import { grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
+import { assertHolds, grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const ropeForwardKernel: KernelSource = { name: 'rope_forward', code, entryPoint: 'rope_forward' };
@@ -48,6 +48,9 @@ function ropeDispatch(
 ): Dispatch {
   if (!(HS >= 2 && HS % 2 === 0)) throw new Error(`${kernel.name}: head size HS=${HS} must be even`);
   if (!(B >= 1 && T >= 1 && NH >= 1)) throw new Error(`${kernel.name}: B=${B} T=${T} NH=${NH} must be >= 1`);
+  const [outName, inpName] = kernel === ropeForwardKernel ? ['qkvr', 'qkv'] : ['dqkv', 'dqkvr'];
+  assertHolds(kernel.name, outName, out, B * T * 3 * NH * HS, { B, T, NH, HS });
+  assertHolds(kernel.name, inpName, inp, B * T * 3 * NH * HS, { B, T, NH, HS });
   return makeDispatch(gpu, {
     kernel,
     buffers: [out, inp, tableBuffer(gpu, T, HS, theta)],

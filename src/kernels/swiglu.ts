@@ -2,7 +2,7 @@
 import code from '../../shaders/swiglu.wgsl?raw';
 import type { Gpu } from '../gpu/adapter';
 import { packUniform } from '../gpu/buffers';
-import { grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
+import { assertHolds, grid1d, makeDispatch, type Dispatch, type GpuTensor } from '../gpu/dispatch';
 import type { KernelSource } from '../gpu/pipelines';
 
 export const swigluForwardKernel: KernelSource = { name: 'swiglu_forward', code, entryPoint: 'swiglu_forward' };
@@ -20,6 +20,8 @@ function check(name: string, BT: number, F: number): void {
 /** h (BT,F) = silu(gate) * up, gu (BT,2F) = [gate | up] per row. */
 export function swigluForward(gpu: Gpu, h: GpuTensor, gu: GpuTensor, BT: number, F: number): Dispatch {
   check('swiglu_forward', BT, F);
+  assertHolds('swiglu_forward', 'h', h, BT * F, { BT, F });
+  assertHolds('swiglu_forward', 'gu', gu, BT * 2 * F, { BT, F });
   return makeDispatch(gpu, {
     kernel: swigluForwardKernel,
     buffers: [h, gu],
@@ -31,6 +33,9 @@ export function swigluForward(gpu: Gpu, h: GpuTensor, gu: GpuTensor, BT: number,
 /** dgu (BT,2F) overwritten: [dgate | dup]. */
 export function swigluBackward(gpu: Gpu, dgu: GpuTensor, dh: GpuTensor, gu: GpuTensor, BT: number, F: number): Dispatch {
   check('swiglu_backward', BT, F);
+  assertHolds('swiglu_backward', 'dgu', dgu, BT * 2 * F, { BT, F });
+  assertHolds('swiglu_backward', 'dh', dh, BT * F, { BT, F });
+  assertHolds('swiglu_backward', 'gu', gu, BT * 2 * F, { BT, F });
   return makeDispatch(gpu, {
     kernel: swigluBackwardKernel,
     buffers: [dgu, dh, gu],
