@@ -11,7 +11,8 @@ import type { MetricBatch, RunProgress } from '../state/labModel';
 import type { PhaseControl } from '../train/control';
 import type { ResultStore } from './persist/types';
 import type { ControlResult, Results, RunResult, Series } from './results';
-import { MEASURE_SIZES, runSeeds, type MeasureSizes } from './runnerPlan';
+import { MEASURE_SIZES, type MeasureSizes } from './measureSizes';
+import { runSeeds } from './runnerPlan';
 import { runModel } from './sweep';
 import type { ProbeName, SweepDefinition, TaskName } from './sweep';
 

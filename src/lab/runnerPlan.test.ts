@@ -7,9 +7,10 @@ import { MAX_WORD_LETTERS } from '../data/tasks/piglatin';
 import { PRESETS, timescale, type PresetName } from '../model/config';
 import { Rng } from '../util/rng';
 import {
-  batchShapes, checkpointSteps, checkSweepRunnable, finetuneConfig, LONGEST_EXAMPLES, MEASURE_SIZES, pretrainConfig, requiredDataFiles, runSeeds,
+  batchShapes, checkpointSteps, checkSweepRunnable, finetuneConfig, LONGEST_EXAMPLES, pretrainConfig, requiredDataFiles, runSeeds,
   runTimescale,
 } from './runnerPlan';
+import { MEASURE_SIZES } from './measureSizes';
 import { pretrainSteps, type SweepDefinition } from './sweep';
 import { defaultSweep } from './sweep';
 import { tinySweep } from './runner.testkit';

@@ -8,42 +8,12 @@ import { addrExample, kvExample, pigLatinExample, rowTokens, SENT_CHOICES, TASK_
 import { deriveSeed } from '../data/tasks/common';
 import { KV_PAIRS } from '../data/tasks/kv';
 import { MAX_WORD_LETTERS } from '../data/tasks/piglatin';
-import { PRESETS, timescale, type PresetName } from '../model/config';
+import { PRESETS, timescale } from '../model/config';
 import type { BatchShape } from '../train/memory';
 import { finetunePhase, pretrainPhase, type PhaseConfig } from '../train/phase';
+import { MEASURE_SIZES } from './measureSizes';
 import type { RunResult } from './results';
 import { pretrainSteps, runId, runModel, SweepError, type ProbeName, type RunKey, type SweepDefinition, type TaskName } from './sweep';
-
-/**
- * How much each measurement reads. Part of the plan (so of the results' meaning), fixed per preset: enough
- * windows and examples for a stable number at the lab presets; a handful on the tiny preset (tests, smoke runs).
- */
-export interface MeasureSizes {
-  /** Rows per evaluation batch (greedy decoding, likelihoods, probe features, bits/char windows). */
-  rows: number;
-  /** Validation windows for base bits/char and forgetting (evaluationBitsPerChar's evenly spaced windows). */
-  valWindows: number;
-  /** Batches (of pretrain.batch windows) for validation during pretraining, seen-vs-unseen and perturbation. */
-  valBatches: number;
-  /** Probe examples per class: training split, test split. */
-  probeTrain: number;
-  probeTest: number;
-  /** Checkpoints per phase: weight norms (pretraining) and the score curve (fine-tuning) are taken there. */
-  points: number;
-  /** Test examples (DOMAIN: windows) scored at each fine-tuning point: the score curve and stepsTo50. */
-  curveExamples: number;
-  /** Independent Gaussian perturbations averaged for the sensitivity measurement. */
-  perturbDraws: number;
-}
-
-const LAB_SIZES: MeasureSizes = { rows: 64, valWindows: 256, valBatches: 8, probeTrain: 500, probeTest: 250, points: 10, curveExamples: 128, perturbDraws: 3 };
-
-export const MEASURE_SIZES: Record<PresetName, MeasureSizes> = {
-  tiny: { rows: 8, valWindows: 8, valBatches: 2, probeTrain: 8, probeTest: 4, points: 2, curveExamples: 8, perturbDraws: 1 },
-  lab: LAB_SIZES,
-  tpp20: LAB_SIZES,
-  overtrained: LAB_SIZES,
-};
 
 /** Curves in results keep at most this many points (downsample: evenly spaced, first and last kept). */
 export const CURVE_POINTS = 500;

@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { importResultsJson } from '../../src/lab/exportImport';
-import { MEASURE_SIZES } from '../../src/lab/runnerPlan';
-import { baseTable, CURVE_EXAMPLES, formatStat, probeTable, report, taskTable } from './report';
+import { baseTable, formatStat, probeTable, report, taskTable } from './report';
 
 const results = importResultsJson(readFileSync('docs/results/2026-11-26-h200-default-sweep.json', 'utf8'));
 const row = (table: string, lambda: string) => table.split('\n').find((line) => line.startsWith(`| ${lambda} |`))?.split(' | ');
@@ -40,7 +39,6 @@ describe('report', () => {
     const add = taskTable(results, 'ADD-R')!;
     expect(add).toContain('- exact match (%): Best λ after fine-tuning: λ 0 and 0.1 tie, including the base optimum (0)');
     expect(add).toContain('on the first 128 test examples reaches 50%; checkpoints are about 188 steps apart');
-    expect(CURVE_EXAMPLES).toEqual(Object.fromEntries(Object.entries(MEASURE_SIZES).map(([preset, sizes]) => [preset, sizes.curveExamples])));
   });
 
   it('orients paired differences so + is better: DOMAIN at λ 3 is worse than 0.1, so negative', () => {

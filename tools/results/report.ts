@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importResultsJson } from '../../src/lab/exportImport';
-import { countedFinetunes } from '../../src/lab/measure/stats';
+import { countedControls, countedFinetunes } from '../../src/lab/measure/stats';
+import { MEASURE_SIZES } from '../../src/lab/measureSizes';
 import type { FinetuneResult, Results, RunResult } from '../../src/lab/results';
 import { TASKS, type TaskName } from '../../src/lab/sweep';
 import { bestLambdas, chartLambdas, lambdaAxis, optimumVerdict, plasticityData, scalarByLambda, stat, type PlasticityView, type Stat } from '../../src/ui/charts/data';
@@ -64,16 +65,13 @@ function stepsCells(fts: readonly FinetuneResult[]): string[] {
   return [`${reached.length} of ${fts.length}`, reached.length ? formatStat(stat(reached), 0) : '-'];
 }
 
-/** runnerPlan's MEASURE_SIZES.curveExamples: test examples scored at each fine-tuning checkpoint (the report
- *  cannot import runnerPlan under tsx, which does not load its shaders; report.test.ts checks they agree). */
-export const CURVE_EXAMPLES: Record<string, number> = { tiny: 8, lab: 128, tpp20: 128, overtrained: 128 };
 
 /** How finely "steps to 50%" is resolved: the score curve's checkpoint spacing (median over the fine-tunes) and
  *  the test examples scored at each checkpoint. */
 export function stepsResolution(results: Results, fts: readonly FinetuneResult[]): string {
   const gaps = fts.flatMap((f) => (f.scoreCurve?.x ?? []).slice(1).map((x, i) => x - f.scoreCurve!.x[i])).sort((a, b) => a - b);
   const every = gaps.length ? gaps[Math.floor(gaps.length / 2)] : null;
-  const examples = CURVE_EXAMPLES[results.sweep.preset] ?? 'a few';
+  const examples = MEASURE_SIZES[results.sweep.preset].curveExamples;
   return `steps to 50%: the first fine-tuning checkpoint at which exact match on the first ${examples} test examples reaches 50%${every === null ? '' : `; checkpoints are about ${every} steps apart, so a count is resolved to one interval and differences of one or two intervals are at that resolution`}`;
 }
 
@@ -101,7 +99,7 @@ export function taskTable(results: Results, task: TaskName): string | null {
     if (task === 'DOMAIN') cells.push(formatStat(stat(fts.map((f) => f.forgetting)), 3));
     return cells;
   });
-  const controls = results.controls.filter((c) => c.task === task && c.result.status === 'done').map((c) => c.result);
+  const controls = countedControls(results.controls, task).map((c) => c.result);
   if (views.score.control) {
     const cells = ['random init', '-', ...shown.flatMap((v) => [v.control ? cell(v.control.mean, v.control.band, v) : '-', '-'])];
     if (exact) cells.push(...stepsCells(controls));

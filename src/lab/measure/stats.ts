@@ -2,7 +2,7 @@
 // confidence intervals and lambdas are compared paired by seed, since seeds share the data order across
 // lambda). Student t intervals with n - 1 degrees of freedom; the t critical value is computed exactly for
 // integer degrees of freedom (no table, no library).
-import type { FinetuneResult, RunResult } from '../results';
+import type { ControlResult, FinetuneResult, RunResult } from '../results';
 
 export interface Interval {
   lo: number;
@@ -140,6 +140,12 @@ export function countedFinetunes(runs: readonly RunResult[], task: FinetuneResul
     seen.add(key);
     return [{ run, finetune }];
   });
+}
+
+/** The random-init controls every summary counts, by the same rule: the finished ones of `task`, one per seed. */
+export function countedControls(controls: readonly ControlResult[], task: ControlResult['task']): ControlResult[] {
+  const seen = new Set<number>();
+  return controls.filter((c) => c.task === task && c.result.status === 'done' && !seen.has(c.seed) && !!seen.add(c.seed));
 }
 
 /** Whether larger task scores are better (accuracy, exact match) or smaller (bits/char, answer NLL). */

@@ -1,6 +1,6 @@
 // Pure derivations from Results to chart data: what every chart plots, computed once per results update
 // (the charts memoize on these). Statistics across seeds come from lab/measure/stats.ts.
-import { countedFinetunes, pairedDifferences, plasticityTable, summarize, type RunRecord, type ScoreDirection } from '../../lab/measure/stats';
+import { countedControls, countedFinetunes, pairedDifferences, plasticityTable, summarize, type RunRecord, type ScoreDirection } from '../../lab/measure/stats';
 import { downsample, type ControlResult, type FinetuneResult, type Results, type RunResult, type Series } from '../../lab/results';
 import { TASKS, type TaskName } from '../../lab/sweep';
 import { LIVE_SERIES } from '../../state/labModel';
@@ -265,9 +265,7 @@ function measured(metric: PlasticityMetric, task: TaskName, scale: number): Meas
 
 /** The random-init controls of a task (finished ones, one per seed) in the view's units. */
 export function controlStat(controls: readonly ControlResult[], task: TaskName, metric: PlasticityMetric, scale: number): Stat | null {
-  const seeds = new Set<number>();
-  const counted = controls.filter((c) => c.task === task && c.result.status === 'done' && !seeds.has(c.seed) && !!seeds.add(c.seed));
-  return stat(counted.map(({ result: { score } }) => (metric === 'nll' ? score.answerNll : finite(score.value) ? score.value * scale : null)));
+  return stat(countedControls(controls, task).map(({ result: { score } }) => (metric === 'nll' ? score.answerNll : finite(score.value) ? score.value * scale : null)));
 }
 
 const toStat = (s: { mean: number; ci95: { lo: number; hi: number } | null; n: number }, sign = 1): Stat => ({
