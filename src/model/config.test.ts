@@ -37,6 +37,13 @@ describe('model config', () => {
     expect(scheduledLr(9, train)).toBeCloseTo(1, 12);
     expect(scheduledLr(10, train)).toBeCloseTo(1, 12);
     expect(scheduledLr(99, train)).toBeCloseTo(0.1, 12);
+    // Inside both ramps, against the closed forms: a linear decay between the same end points would give 0.778
+    // at t = 32 (a quarter of the way), the cosine 0.871.
+    expect(scheduledLr(4, train)).toBeCloseTo(0.5, 12);
+    for (const t of [32, 54, 77]) {
+      const progress = (t - 10) / 89;
+      expect(scheduledLr(t, train)).toBeCloseTo(0.1 + 0.45 * (1 + Math.cos(Math.PI * progress)), 12);
+    }
     for (let t = 11; t < 100; t++) expect(scheduledLr(t, train)).toBeLessThanOrEqual(scheduledLr(t - 1, train));
   });
 

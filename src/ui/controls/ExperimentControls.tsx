@@ -8,11 +8,14 @@ import type { SweepDefinition } from '../../lab/sweep';
 import { LambdaControl } from './LambdaControl';
 import { LambdaGridEditor } from './LambdaGridEditor';
 import { NumberField } from './NumberField';
-import { RunButtons, type RunState } from './RunButtons';
+import { RunButtons, type RunButtonsProps } from './RunButtons';
 import { TaskPicker } from './TaskPicker';
 import { formatCount, formatNumber, parseNumberList, sortedUnique, sweepSchedule, sweepTimescale, withLambdas, withPreset, withTask, withTaskSize } from './sweepEdit';
 
-export interface ExperimentControlsProps {
+/** The run buttons' props that the panel passes through (lambda, seed and the grid's sizes it supplies). */
+type PassedRunButtonsProps = Omit<RunButtonsProps, 'lambda' | 'seed' | 'lambdaCount' | 'seedCount'>;
+
+export interface ExperimentControlsProps extends PassedRunButtonsProps {
   sweep: SweepDefinition;
   onSweepChange: (sweep: SweepDefinition) => void;
   /** The lambda a single Train run uses. */
@@ -20,19 +23,6 @@ export interface ExperimentControlsProps {
   onLambdaChange: (lambda: number) => void;
   /** The seed a single Train run uses (default: the sweep's first seed). */
   seed?: number;
-  /** The status of the finished run Train would replace (RunButtons). */
-  trainReplaces?: string;
-  runState: RunState;
-  canStart: boolean;
-  blockedReason?: string;
-  secondsPerRun?: number;
-  /** Shown instead of "Running…" (data loading progress). */
-  runningText?: string;
-  onTrain: () => void;
-  onSweep: () => void;
-  onPause: () => void;
-  onResume: () => void;
-  onCancel: () => void;
 }
 
 const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];

@@ -1,8 +1,7 @@
 // Train (one lambda), Sweep (lambda grid x seeds), Pause, Resume, Cancel: callbacks with disabled states
 // that follow the runner's state, and a line that says what each start button will do.
+import type { RunState } from '../../state/runnerSlice';
 import { formatLambda } from './sweepEdit';
-
-export type RunState = 'idle' | 'running' | 'paused' | 'cancelling';
 
 export interface RunButtonsProps {
   runState: RunState;
