@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 test('the corpus loads with progress, is verified, and comes from the cache after a reload', async ({ page }) => {
   await page.goto('/');
   const panel = page.getByTestId('corpus-panel');
-  await page.getByRole('button', { name: 'Load corpus' }).click();
+  await page.getByRole('button', { name: 'Load corpus now' }).click();
   await expect(panel).toHaveAttribute('data-status', 'ready');
   await expect(page.getByTestId('corpus-ready')).toContainText('train');
   await expect(page.getByTestId('corpus-ready')).toHaveAttribute('data-from-cache', 'false');
@@ -13,7 +13,7 @@ test('the corpus loads with progress, is verified, and comes from the cache afte
   page.on('request', (request) => {
     if (request.url().endsWith('.bin')) downloads.push(request.url());
   });
-  await page.getByRole('button', { name: 'Load corpus' }).click();
+  await page.getByRole('button', { name: 'Load corpus now' }).click();
   await expect(panel).toHaveAttribute('data-status', 'ready');
   await expect(page.getByTestId('corpus-ready')).toHaveAttribute('data-from-cache', 'true');
   expect(downloads).toEqual([]);

@@ -11,5 +11,8 @@ test('the H200 reference sweep opens on its charts without training anything', a
   // Four tasks x five lambdas on the plasticity chart, and every run in the table.
   await expect.poll(() => chartPoints(page, 'chart-plasticity')).toBeGreaterThanOrEqual(20);
   await expect(page.getByRole('table', { name: /runs/i }).getByRole('row')).toHaveCount(16);
+  // Train and Sweep here would not mix this machine's runs into the H200's: they start a new sweep, and say so.
+  await expect(page.getByTestId('run-hint')).toContainText('Both start a new sweep: the open results were made on nvidia (nvidia-h200');
+  await expect(page.getByTestId('run-hint')).toContainText('This is a software GPU');
   await page.screenshot({ path: testInfo.outputPath('reference.png'), fullPage: true });
 });

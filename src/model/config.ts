@@ -137,7 +137,7 @@ export const PRESETS: Record<PresetName, Preset> = {
   ),
   lab: preset(
     'lab',
-    'Lab default, overtrained (~116K params, 140 tokens/param, S ~6.5): the setting where science.md saw the effect.',
+    'Lab default, overtrained (~116K params, 140 tokens/param, S ~6.5): the setting where models this small show the effect.',
     modelConfig({ T: 128, C: 64, L: 2, NH: 4 }),
     { B: 32, peakLr: 3e-3, tokensPerParam: 140 },
   ),

@@ -164,9 +164,24 @@ export function sameSetup(a: SweepDefinition, b: SweepDefinition): boolean {
   return setup(a) === setup(b);
 }
 
+/**
+ * Whether Train and Sweep add runs to the open results: the same setup (sameSetup), made on this device
+ * (`adapter`, describeAdapter's line). Runs of two devices never mix in one sweep (its charts would compare
+ * them, and its device line would name only the last); open results with no run yet take any device.
+ */
+export function addsToOpenResults(results: Results | undefined, edited: SweepDefinition, adapter: string): boolean {
+  return Boolean(results && sameSetup(results.sweep, edited) && (results.runs.length === 0 || results.device.adapter === adapter));
+}
+
+/** The device of open results that Train and Sweep cannot add to only because another device made them. */
+export function otherDeviceOfOpenResults(results: Results | undefined, edited: SweepDefinition, adapter: string): string | undefined {
+  if (!results || !sameSetup(results.sweep, edited) || addsToOpenResults(results, edited, adapter)) return undefined;
+  return results.device.adapter;
+}
+
 /** The finished run that Train at `key` would replace in the open results (it re-runs it), if any. */
-export function runTrainReplaces(results: Results | undefined, edited: SweepDefinition, key: RunKey): RunResult | undefined {
-  if (!results || !sameSetup(results.sweep, edited)) return undefined;
+export function runTrainReplaces(results: Results | undefined, edited: SweepDefinition, key: RunKey, adapter: string): RunResult | undefined {
+  if (!results || !addsToOpenResults(results, edited, adapter)) return undefined;
   const run = results.runs.find((r) => r.id === runId(key));
   return run && TERMINAL_STATUSES.has(run.status) ? run : undefined;
 }

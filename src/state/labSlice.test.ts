@@ -8,7 +8,7 @@ import { parseResults, resultsToJson, type Results } from '../lab/results';
 import { defaultSweep } from '../lab/sweep';
 import type { StoredSweep } from '../lab/persist';
 import type { CorpusSlice } from './corpusSlice';
-import { DEFAULT_SINGLE_RUN, interruptedSweep, LIVE_POINTS, LIVE_SERIES, mergeMetricBatches, runTrainReplaces, type LiveRun, type MetricBatch } from './labModel';
+import { addsToOpenResults, DEFAULT_SINGLE_RUN, interruptedSweep, LIVE_POINTS, LIVE_SERIES, mergeMetricBatches, otherDeviceOfOpenResults, runTrainReplaces, type LiveRun, type MetricBatch } from './labModel';
 import { createLabSlice, selectViewedResults, type LabSlice } from './labSlice';
 
 const newStore = () => createStore<LabSlice>()(createLabSlice);
@@ -263,22 +263,35 @@ describe('interruptedSweep (what a reload resumes)', () => {
   });
 });
 
-describe('runTrainReplaces (what the Train hint warns about)', () => {
+describe('runTrainReplaces and addsToOpenResults (what Train and Sweep add to, and the hints)', () => {
   const doc = results();
+  const here = doc.device.adapter;
   const first = doc.runs[0];
   const key = { lambda: first.lambda, seed: first.seed };
 
   it('names the finished run at the single run\'s lambda and seed, only while Train would join this sweep', () => {
-    expect(runTrainReplaces(doc, doc.sweep, key)?.id).toBe(first.id);
-    expect(runTrainReplaces(doc, { ...doc.sweep, lambdas: [0.5], seeds: [7] }, key)?.id).toBe(first.id); // grids may differ
-    expect(runTrainReplaces(doc, { ...doc.sweep, preset: 'tiny' }, key)).toBeUndefined(); // a new sweep: nothing replaced
-    expect(runTrainReplaces(doc, doc.sweep, { lambda: 12.5, seed: first.seed })).toBeUndefined();
-    expect(runTrainReplaces(undefined, doc.sweep, key)).toBeUndefined();
+    expect(runTrainReplaces(doc, doc.sweep, key, here)?.id).toBe(first.id);
+    expect(runTrainReplaces(doc, { ...doc.sweep, lambdas: [0.5], seeds: [7] }, key, here)?.id).toBe(first.id); // grids may differ
+    expect(runTrainReplaces(doc, { ...doc.sweep, preset: 'tiny' }, key, here)).toBeUndefined(); // a new sweep: nothing replaced
+    expect(runTrainReplaces(doc, doc.sweep, { lambda: 12.5, seed: first.seed }, here)).toBeUndefined();
+    expect(runTrainReplaces(undefined, doc.sweep, key, here)).toBeUndefined();
   });
 
   it('ignores a run that has not finished', () => {
     const unfinished = { ...doc, runs: [{ ...first, status: 'pretraining' as const }, ...doc.runs.slice(1)] };
-    expect(runTrainReplaces(unfinished, doc.sweep, key)).toBeUndefined();
+    expect(runTrainReplaces(unfinished, doc.sweep, key, here)).toBeUndefined();
+  });
+
+  it('never adds this device\'s runs to results another device made (the reference sweep), unless they hold no run', () => {
+    const elsewhere = 'nvidia / hopper (NVIDIA H200)';
+    expect(here).not.toBe(elsewhere);
+    expect(addsToOpenResults(doc, doc.sweep, here)).toBe(true);
+    expect(addsToOpenResults(doc, doc.sweep, elsewhere)).toBe(false);
+    expect(runTrainReplaces(doc, doc.sweep, key, elsewhere)).toBeUndefined(); // Train starts a new sweep instead
+    expect(otherDeviceOfOpenResults(doc, doc.sweep, elsewhere)).toBe(here);
+    expect(otherDeviceOfOpenResults(doc, doc.sweep, here)).toBeUndefined();
+    expect(otherDeviceOfOpenResults(doc, { ...doc.sweep, preset: 'tiny' }, elsewhere)).toBeUndefined(); // a new sweep anyway
+    expect(addsToOpenResults({ ...doc, runs: [] }, doc.sweep, elsewhere)).toBe(true);
   });
 });
 

@@ -2,12 +2,13 @@
 // (the edited sweep), pause / resume / cancel, and resuming an unfinished sweep after a reload. Runner events
 // reach the store in batches: run results at once (rare), metric points at most every METRICS_FLUSH_MS.
 import type { StateCreator } from 'zustand';
+import { describeAdapter } from '../gpu/adapter';
 import type { Results } from '../lab/results';
 import { runId, type RunKey, type SweepDefinition } from '../lab/sweep';
 import type { WorkerEvent } from '../worker/protocol';
 import { gpuWorker } from '../worker/client';
 import { selectViewedResults, type LabSlice } from './labSlice';
-import { interruptedSweep, messageOf, sameSetup, type MetricBatch } from './labModel';
+import { addsToOpenResults, interruptedSweep, messageOf, type MetricBatch } from './labModel';
 import type { GpuSlice } from './gpuSlice';
 
 export type RunState = 'idle' | 'running' | 'paused' | 'cancelling';
@@ -73,9 +74,10 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
     }
   };
 
+  /** This page's device, as the worker records it in results (runSweep's host.device). */
   const device = (): Results['device'] => {
     const a = get().adapter;
-    return { adapter: a ? [a.vendor, a.architecture, a.description].filter(Boolean).join(' / ') : 'unknown', vendor: a?.vendor ?? '', architecture: a?.architecture ?? '', build: __BUILD_ID__ };
+    return { adapter: a ? describeAdapter(a) : 'unknown', vendor: a?.vendor ?? '', architecture: a?.architecture ?? '', build: __BUILD_ID__ };
   };
 
   /** Runs `runs` of `sweep` in the worker, resuming from `resume`; the results document stays in the store. */
@@ -126,9 +128,9 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
     async startTrain() {
       const { singleRun: { lambda, seed }, results: current, sweep: edited } = get();
       // One lambda joins the open sweep's grid, so its point lands on the charts beside earlier runs; an
-      // edited setup (preset, budget, tasks...) starts a new sweep, whose runs are comparable.
-      const joins = current && sameSetup(current.sweep, edited);
-      const base = joins ? current : emptyResults(edited, device());
+      // edited setup (preset, budget, tasks...) or results of another device start a new sweep.
+      const base = current && addsToOpenResults(current, edited, device().adapter) ? current : emptyResults(edited, device());
+      const joins = base === current;
       const lambdas = base.sweep.lambdas.includes(lambda) ? base.sweep.lambdas : [...base.sweep.lambdas, lambda].sort((a, b) => a - b);
       const seeds = base.sweep.seeds.includes(seed) ? base.sweep.seeds : [...base.sweep.seeds, seed];
       const sweep = { ...base.sweep, lambdas, seeds };
@@ -138,7 +140,7 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
 
     async startSweep() {
       const { sweep, results, sweepId } = get();
-      const same = results && sweepId && JSON.stringify(results.sweep) === JSON.stringify(sweep);
+      const same = results && sweepId && addsToOpenResults(results, sweep, device().adapter) && JSON.stringify(results.sweep) === JSON.stringify(sweep);
       await start(sweep, same ? sweepId : `sweep-${Date.now()}`, same ? results : emptyResults(sweep, device()), undefined);
     },
 

@@ -17,10 +17,11 @@ export function CorpusPanel() {
       <h2 id="corpus-title">Pretraining corpus</h2>
       <p>
         Public-domain English (Project Gutenberg books, State of the Union speeches, the Brown corpus), character level,
-        served by this page and checked against its sha256 manifest.
+        served by this page and checked against its sha256 manifest. Train and Sweep fetch it themselves (once: the
+        browser keeps it); loading it here is optional, to download and verify it ahead of time.
       </p>
       <button type="button" onClick={() => void load()} disabled={status === 'loading' || status === 'ready'}>
-        {status === 'ready' ? 'Loaded' : status === 'loading' ? 'Loading…' : 'Load corpus'}
+        {status === 'ready' ? 'Loaded' : status === 'loading' ? 'Loading…' : 'Load corpus now'}
       </button>
       {status === 'loading' || status === 'ready' ? (
         <div className="progress-row">

@@ -2,7 +2,7 @@ import { useDeferredValue, useMemo } from 'react';
 import { describeAdapter } from '../gpu/adapter';
 import { estimateSecondsPerRun } from '../lab/runEstimate';
 import { selectViewedResults } from '../state/labSlice';
-import { runTrainReplaces } from '../state/labModel';
+import { otherDeviceOfOpenResults, runTrainReplaces } from '../state/labModel';
 import { useLab } from '../state/store';
 import { LabCharts } from './charts/LabCharts';
 import { runRows } from './charts/runRows';
@@ -19,10 +19,16 @@ function useSecondsPerRun(): number | undefined {
 
 const MB = 1e6;
 
-/** What the runner is doing while it fetches the data a run needs (first visit: the corpus, tens of MB). */
+/**
+ * What the runner is doing before the first metrics arrive: fetching the data a run needs (first visit: the
+ * corpus, tens of MB), then compiling the kernels and running the first submit of steps.
+ */
 function useRunningText(): string | undefined {
   const data = useLab((s) => s.runnerData);
-  if (!data || (data.totalBytes && data.receivedBytes >= data.totalBytes)) return undefined;
+  const streaming = useLab((s) => Object.keys(s.live).length > 0);
+  if (!data || (data.totalBytes && data.receivedBytes >= data.totalBytes)) {
+    return streaming ? undefined : 'Running… preparing the GPU kernels and the first steps (the live curve starts with them).';
+  }
   const total = data.totalBytes ? ` of ${(data.totalBytes / MB).toFixed(1)}` : '';
   return `Running… loading the training data (${(data.receivedBytes / MB).toFixed(1)}${total} MB).`;
 }
@@ -46,7 +52,10 @@ export function LabSection() {
   const reason = blockedReason(gpuStatus, shared);
   const secondsPerRun = useSecondsPerRun();
   const runningText = useRunningText();
-  const replaced = useLab((s) => runTrainReplaces(s.results, s.sweep, s.singleRun)?.status);
+  const here = useLab((s) => (s.adapter ? describeAdapter(s.adapter) : 'unknown'));
+  const replaced = useLab((s) => runTrainReplaces(s.results, s.sweep, s.singleRun, here)?.status);
+  const otherDevice = useLab((s) => otherDeviceOfOpenResults(s.results, s.sweep, here));
+  const software = useLab((s) => Boolean(s.adapter?.isFallbackAdapter));
 
   return (
     <>
@@ -56,6 +65,8 @@ export function LabSection() {
         lambda={single.lambda}
         seed={single.seed}
         trainReplaces={replaced}
+        openResultsDevice={otherDevice}
+        softwareAdapter={software}
         onLambdaChange={(lambda) => setSingleRun({ lambda })}
         runState={runState}
         canStart={!reason}

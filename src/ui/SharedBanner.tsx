@@ -1,15 +1,25 @@
 import { useLab } from '../state/store';
 
+function forgetLink(): void {
+  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+}
+
 /** Shown while results from a share link are in view: whose device, when, and how to check them here. */
 export function SharedBanner() {
   const shared = useLab((s) => s.shared);
   const { leaveShared, resumeUnfinished } = useLab.getState(); // actions never change
-  // Back to the user's results: a sweep that the link's opening kept from resuming continues now.
+  // Back to the user's results: a sweep that the link's opening kept from resuming continues now. Either
+  // button drops the link's #r=... from the address, so a reload opens the user's own results.
   const leave = () => {
+    forgetLink();
     leaveShared();
     void resumeUnfinished();
   };
-  const rerun = useLab((s) => s.rerunShared);
+  const rerunShared = useLab((s) => s.rerunShared);
+  const rerun = () => {
+    forgetLink();
+    return rerunShared();
+  };
   const canRun = useLab((s) => s.gpuStatus === 'ready' && s.runState === 'idle');
   if (!shared) return null;
   return (

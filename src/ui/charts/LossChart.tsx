@@ -4,9 +4,10 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, sortedUnique } from '../controls/sweepEdit';
 import { ChartFrame, ViewSelect } from './ChartFrame';
-import { axisLabel, chartA11y, formatTick, GRID, MARGIN, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { axisLabel, chartA11y, formatTick, GRID, MARGIN, scaleAxis, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { CurveView } from './data';
+import { NON_NEGATIVE, niceScale } from './scale';
 
 export interface CurveChartProps {
   /** Views to switch between (lossCurves() or weightNormCurves()); the first is shown first. */
@@ -23,20 +24,28 @@ export interface CurveChartProps {
 }
 
 const ACTIVE_DOT = { r: 3 };
-const X_DOMAIN = ['dataMin', 'dataMax'] as const;
 
-/** Axis and tooltip props kept by identity across renders (the live chart re-renders several times a second). */
-function useAxes(xLabel: string, yLabel: string, height: number) {
-  return useMemo(
-    () => ({
+/** Round-number axes over a view's points: steps from their first to last, values (losses, norms) from 0 up. */
+function curveScales(view: CurveView | undefined) {
+  const points = view?.lines.flatMap((l) => l.data) ?? [];
+  return { x: niceScale(points.map((p) => p.x)), y: niceScale(points.map((p) => p.y), NON_NEGATIVE) };
+}
+
+/** Axis and tooltip props kept by identity across renders (the live chart re-renders several times a second):
+ *  they change only when the rounded axes do. */
+function useAxes(xLabel: string, yLabel: string, height: number, view: CurveView | undefined) {
+  const scalesKey = JSON.stringify(curveScales(view));
+  return useMemo(() => {
+    const scales = JSON.parse(scalesKey) as ReturnType<typeof curveScales>;
+    return {
       style: { width: '100%', height },
       xLabel: axisLabel(xLabel),
-      yAxis: valueYAxis(yLabel, { width: 62 }),
+      xAxis: scaleAxis(scales.x),
+      yAxis: valueYAxis(yLabel, { width: 62, ...scaleAxis(scales.y) }),
       tooltipLabel: (x: unknown) => `${xLabel} ${formatNumber(Number(x))}`,
       tooltipValue: (y: unknown) => formatNumber(Number(y)),
-    }),
-    [xLabel, yLabel, height],
-  );
+    };
+  }, [xLabel, yLabel, height, scalesKey]);
 }
 
 const DEFAULT_EMPTY = 'No curves yet: a run’s curves land here, beside earlier runs’, as its pretraining and each fine-tuning end (the run in flight streams in “Run in progress”). Press Train for one λ or Sweep for the grid.';
@@ -44,7 +53,7 @@ const DEFAULT_EMPTY = 'No curves yet: a run’s curves land here, beside earlier
 function CurveChartImpl({ views, preferredView, testId = 'chart-loss', title = 'Loss curves', subtitle, xLabel = 'step', emptyText = DEFAULT_EMPTY, height = 300 }: CurveChartProps) {
   const [key, setKey] = useState<string | null>(null);
   const view = views.find((v) => v.key === key) ?? views.find((v) => v.key === preferredView) ?? views[0];
-  const axes = useAxes(xLabel, view?.yLabel ?? '', height);
+  const axes = useAxes(xLabel, view?.yLabel ?? '', height, view);
   const lambdas = view ? sortedUnique(view.lines.map((l) => l.lambda)) : [];
   const description = subtitle ?? (view ? `${view.label}: one line per run, coloured by λ.` : undefined);
   const toolbar = views.length > 1 ? <ViewSelect label={`${title}: view`} value={view.key} options={views.map((v) => ({ value: v.key, label: v.label }))} onChange={setKey} /> : null;
@@ -61,7 +70,7 @@ function CurveChartImpl({ views, preferredView, testId = 'chart-loss', title = '
       {view ? (
         <LineChart responsive style={axes.style} margin={MARGIN} data-view={view.key} {...chartA11y(title, view.label, description)}>
           <CartesianGrid {...GRID} />
-          <XAxis dataKey="x" type="number" domain={X_DOMAIN} allowDuplicatedCategory={false} tick={TICK} stroke={INK.axis} tickFormatter={formatTick} label={axes.xLabel} />
+          <XAxis dataKey="x" type="number" {...axes.xAxis} allowDuplicatedCategory={false} tick={TICK} stroke={INK.axis} tickFormatter={formatTick} label={axes.xLabel} />
           <YAxis {...axes.yAxis} />
           <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={axes.tooltipLabel} formatter={axes.tooltipValue} isAnimationActive={false} />
           {view.lines.map((line) => (

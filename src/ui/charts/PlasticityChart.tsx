@@ -2,12 +2,14 @@
 // against lambda with 95% confidence bands across seeds, and the base model's validation bits/char on a
 // second axis of the same panel, so the trade-off (worse base, better after fine-tuning) shows at a glance.
 import { memo, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Scatter, Tooltip, XAxis, YAxis, type TooltipContentProps, type YAxisProps } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Scatter, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { formatLambda } from '../controls/sweepEdit';
 import { ChartFrame, Segmented } from './ChartFrame';
-import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, scaleAxis, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
-import { optimumVerdict, type LambdaAxis, type PlasticityRow, type PlasticityTask, type PlasticityView, type Stat } from './data';
+import type { LambdaAxis, Optimum, PlasticityRow, PlasticityTask, PlasticityView, Stat } from './data';
+import { clampBand, clampStat, NON_NEGATIVE, niceScale, type Range } from './scale';
+import { optimumVerdict } from './verdict';
 
 export interface PlasticityChartProps {
   tasks: readonly PlasticityTask[];
@@ -69,7 +71,7 @@ function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
     >
       <div className="small-multiples">
         {views.map((v) => (
-          <TaskPanel key={v.task} view={v} axis={axis} show={show} />
+          <TaskPanel key={v.task} view={clampedView(v)} axis={axis} show={show} />
         ))}
       </div>
     </ChartFrame>
@@ -78,14 +80,42 @@ function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
 
 export const PlasticityChart = memo(PlasticityChartImpl);
 
-/** Percentages live in [0, 100] (gains in [-100, 100]): a 95% band from 3 seeds can reach past them, and the
- *  axis clips it there instead of stretching to -100..170. Inside, the data's range rounded out to 5 points. */
-const clampedAxis = (lo: number, hi: number): Partial<YAxisProps> => ({
-  domain: [(min: number) => Math.max(lo, Math.floor(min / 5) * 5), (max: number) => Math.min(hi, Math.ceil(max / 5) * 5)],
-  allowDataOverflow: true,
-});
-const PERCENT_AXIS = clampedAxis(0, 100);
-const PERCENT_GAIN_AXIS = clampedAxis(-100, 100);
+function clampOptimum<T extends Optimum | null>(o: T, range: Range): T {
+  return o && { ...o, vsBase: o.vsBase.map((d) => ({ ...d, diff: clampStat(d.diff, range) })) };
+}
+
+/**
+ * The view as drawn: every 95% band cut to what its quantity can be (view.range: a percentage in [0, 100], a
+ * paired difference of two in [-100, 100], NLL and bits/char >= 0), in the plot, the tooltip and the notes.
+ * A t interval from 3 seeds reaches past those ends (NLL "-0.759 – 2.09"); data.ts keeps it whole.
+ */
+export function clampedView(view: PlasticityView): PlasticityView {
+  const { value, gain, diff, gainDiff } = view.range;
+  return {
+    ...view,
+    rows: view.rows.map((r) => ({
+      ...r,
+      ftBand: clampBand(r.ftBand, value),
+      gainBand: clampBand(r.gainBand, gain),
+      baseBand: clampBand(r.baseBand, NON_NEGATIVE),
+      vsReference: clampStat(r.vsReference, diff),
+    })),
+    optimum: { ft: clampOptimum(view.optimum.ft, diff), gain: clampOptimum(view.optimum.gain, gainDiff) },
+    control: clampStat(view.control, value),
+  };
+}
+
+/** The score axis: everything drawn on it (means, bands, seeds, the control), in round-number ticks, stopping
+ *  where the quantity does (clampedView cuts the bands there): a percentage at 0 and 100, a gain in percentage
+ *  points at -100 and 100, NLL and bits/char at 0; a gain in bits/char is unbounded. */
+function scoreScale(view: PlasticityView, gain: boolean, seeds: readonly { y: number | null }[], control: Stat | null) {
+  const plotted = view.rows.flatMap((r) => (gain ? [r.gain, ...(r.gainBand ?? [])] : [r.ft, ...(r.ftBand ?? [])]));
+  const extra = control ? [control.mean, ...(control.band ?? [])] : [];
+  return niceScale([...plotted, ...seeds.map((s) => s.y), ...extra], gain ? view.range.gain : view.range.value);
+}
+
+/** The right axis: base validation bits/char (>= 0). */
+const baseScale = (view: PlasticityView) => niceScale(view.rows.flatMap((r) => [r.base, ...(r.baseBand ?? [])]), NON_NEGATIVE);
 
 function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxis; show: Show }) {
   const gain = show === 'gain';
@@ -97,7 +127,6 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
   const tie = best.length > 1 ? ' (tie)' : '';
   const bestText = (same: boolean) => `${same ? 'best base & ' : ''}${gain ? 'largest gain' : 'best fine-tuned'}${tie}`;
   const control = gain ? null : view.control;
-  const controlBand = control?.band && view.unit === '%' ? ([Math.max(0, control.band[0]), Math.min(100, control.band[1])] as const) : control?.band;
   const [head, ...paired] = optimumVerdict(view, show);
   const extra = `${view.excluded ? ` · ${view.excluded} diverged or failed fine-tune${view.excluded === 1 ? '' : 's'} left out` : ''}${n ? ` · ${n} seed${n === 1 ? '' : 's'}` : ''}`;
   const lines = [head + extra, ...paired];
@@ -107,14 +136,14 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
       <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 250 }} margin={{ ...MARGIN, right: 4 }} {...chartA11y(TITLE, title, lines.join(' '))}>
         <CartesianGrid {...GRID} />
         <XAxis {...lambdaXAxis(axis)} />
-        <YAxis yAxisId="score" {...valueYAxis(label, { width: 60, ...(view.unit === '%' ? (gain ? PERCENT_GAIN_AXIS : PERCENT_AXIS) : {}) })} />
-        <YAxis yAxisId="base" orientation="right" {...valueYAxis('base val bits/char ↓', { width: 56, stroke: INK.baseline, label: { value: 'base bpc ↓', angle: 90, position: 'insideRight', offset: 10, style: { fontSize: 11, fill: INK.baseline, textAnchor: 'middle' } } })} />
+        <YAxis yAxisId="score" {...valueYAxis(label, { width: 60, ...scaleAxis(scoreScale(view, gain, seeds, control)) })} />
+        <YAxis yAxisId="base" orientation="right" {...valueYAxis('base val bits/char ↓', { width: 56, stroke: INK.baseline, ...scaleAxis(baseScale(view)), label: { value: 'base bpc ↓', angle: 90, position: 'insideRight', offset: 10, style: { fontSize: 11, fill: INK.baseline, textAnchor: 'middle' } } })} />
         <Area yAxisId="base" dataKey="baseBand" stroke="none" fill={INK.baseline} fillOpacity={0.12} isAnimationActive={false} activeDot={false} connectNulls />
         <Line yAxisId="base" dataKey="base" stroke={INK.baseline} strokeWidth={1.6} strokeDasharray="5 4" dot={{ r: 2.5, fill: INK.baseline, stroke: 'none' }} isAnimationActive={false} connectNulls />
         <Area yAxisId="score" dataKey={gain ? 'gainBand' : 'ftBand'} stroke="none" fill={SCORE_BAND} fillOpacity={0.16} isAnimationActive={false} activeDot={false} connectNulls />
         <Scatter yAxisId="score" data={seeds} dataKey="y" shape={seedDot} isAnimationActive={false} legendType="none" />
         {gain ? <ReferenceLine yAxisId="score" y={0} stroke={INK.axis} strokeWidth={1} /> : null}
-        {controlBand ? <ReferenceArea yAxisId="score" y1={controlBand[0]} y2={controlBand[1]} fill={CONTROL} fillOpacity={0.07} stroke="none" ifOverflow="extendDomain" /> : null}
+        {control?.band ? <ReferenceArea yAxisId="score" y1={control.band[0]} y2={control.band[1]} fill={CONTROL} fillOpacity={0.07} stroke="none" ifOverflow="extendDomain" /> : null}
         {control ? <ReferenceLine yAxisId="score" y={control.mean} stroke={CONTROL} strokeWidth={1.4} strokeDasharray="6 3" ifOverflow="extendDomain" label={{ value: 'random init', position: 'insideBottomRight', fontSize: 10, fill: CONTROL }} /> : null}
         {view.bestBase.filter((l) => !best.includes(l)).map((l) => (
           <ReferenceLine key={`base-${l}`} yAxisId="score" x={axis.x(l)} stroke={INK.baseline} strokeDasharray="2 3" label={{ value: 'best base', position: 'insideBottomLeft', fontSize: 10, fill: INK.baseline }} />

@@ -3,10 +3,11 @@
 import { memo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, Segmented } from './ChartFrame';
-import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, scaleAxis, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { LambdaAxis } from './data';
 import { RANK_MEASURES, type RankMeasure, type RankRow, type RankView } from './mechanismData';
+import { niceScale } from './scale';
 
 export interface RankChartProps {
   views: readonly RankView[];
@@ -22,6 +23,9 @@ function RankChartImpl({ views, axis }: RankChartProps) {
   const full = view?.fullRank ?? null;
   const title = 'Attention rank: W_QK and W_VO';
   const subtitle = "Mean over layers and heads of each head's W_Q W_Kᵀ and W_V W_O spectrum; the paper sees QK rank fall with λ while VO stays near full rank.";
+  // From 0 to the full rank (a rank cannot pass it; mechanismData cuts the bands there), in round-number ticks.
+  const values = view ? [0, full, ...view.rows.flatMap((r) => [r.mean, r.vo, ...(r.band ?? []), ...(r.voBand ?? [])])] : [];
+  const yScale = niceScale(values, [0, full ?? Infinity]);
   const yLabel = measure === 'effectiveRank' ? 'entropy effective rank' : `pseudo-rank (σ > ${measure === 'pseudoRank2' ? '1e-2' : '1e-3'}·σmax)`;
   return (
     <ChartFrame
@@ -41,7 +45,7 @@ function RankChartImpl({ views, axis }: RankChartProps) {
         <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 260 }} margin={MARGIN} data-measure={view.measure} {...chartA11y(title, yLabel, subtitle)}>
           <CartesianGrid {...GRID} />
           <XAxis {...lambdaXAxis(axis)} />
-          <YAxis {...valueYAxis(yLabel, { domain: [0, full ?? 'auto'] })} />
+          <YAxis {...valueYAxis(yLabel, scaleAxis(yScale))} />
           {full ? <ReferenceLine y={full} stroke={INK.baseline} strokeDasharray="5 4" /> : null}
           <Area dataKey="band" stroke="none" fill={INK.qk} fillOpacity={0.14} isAnimationActive={false} activeDot={false} connectNulls />
           <Area dataKey="voBand" stroke="none" fill={INK.vo} fillOpacity={0.12} isAnimationActive={false} activeDot={false} connectNulls />

@@ -4,10 +4,11 @@
 import { memo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, ViewSelect } from './ChartFrame';
-import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, scaleAxis, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { LambdaAxis, ScalarRow } from './data';
 import type { ScalarView } from './mechanismData';
+import { niceScale } from './scale';
 
 export interface ScalarChartProps {
   views: readonly ScalarView[];
@@ -20,6 +21,7 @@ const DOT = lambdaDot();
 function ScalarChartImpl({ views, axis }: ScalarChartProps) {
   const [key, setKey] = useState<string | null>(null);
   const view = views.find((v) => v.key === key) ?? views[0];
+  const yScale = view ? niceScale([...view.rows.flatMap((r) => [r.mean, ...(r.band ?? [])]), ...view.seeds.map((s) => s.y)]) : null;
   const toolbar = views.length > 1 ? <ViewSelect label="Measurement" value={view.key} options={views.map((v) => ({ value: v.key, label: v.label }))} onChange={setKey} /> : null;
   return (
     <ChartFrame
@@ -39,7 +41,7 @@ function ScalarChartImpl({ views, axis }: ScalarChartProps) {
         <ComposedChart responsive data={view.rows} style={{ width: '100%', height: 260 }} margin={MARGIN} data-view={view.key} {...chartA11y(`${view.label} by λ`, undefined, view.note)}>
           <CartesianGrid {...GRID} />
           <XAxis {...lambdaXAxis(axis)} />
-          <YAxis {...valueYAxis(view.yLabel, { width: 62 })} />
+          <YAxis {...valueYAxis(view.yLabel, { width: 62, ...scaleAxis(yScale) })} />
           <Area dataKey="band" stroke="none" fill={LINE} fillOpacity={0.13} isAnimationActive={false} activeDot={false} connectNulls />
           <Scatter data={view.seeds} dataKey="y" shape={seedDot} isAnimationActive={false} legendType="none" />
           <Line dataKey="mean" stroke={LINE} strokeWidth={2} dot={DOT} isAnimationActive={false} connectNulls />

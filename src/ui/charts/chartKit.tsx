@@ -6,6 +6,7 @@ import type { XAxisProps, YAxisProps } from 'recharts';
 import { formatNumber } from '../controls/sweepEdit';
 import { INK } from './colors';
 import type { LambdaAxis } from './data';
+import type { NiceScale } from './scale';
 
 export const CHART_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 export const TICK = { fontSize: 11, fill: INK.axis, fontFamily: CHART_FONT };
@@ -44,6 +45,11 @@ export function valueYAxis(label: string, extra: Partial<YAxisProps> = {}): YAxi
   return { tick: TICK, stroke: INK.axis, width: 56, domain: AUTO_DOMAIN, tickFormatter: formatTick, label: axisLabel(label, -90, 'insideLeft'), ...extra };
 }
 const AUTO_DOMAIN: YAxisProps['domain'] = ['auto', 'auto'];
+
+/** Axis props for a niceScale (scale.ts): its domain, exactly, and its round-number ticks; none without data. */
+export function scaleAxis(scale: NiceScale | null): { domain?: [number, number]; ticks?: number[]; allowDataOverflow?: boolean } {
+  return scale ? { domain: scale.domain, ticks: scale.ticks, allowDataOverflow: true } : {};
+}
 
 /**
  * How a chart's svg meets assistive technology. Recharts keeps it a keyboard stop (arrow keys walk the

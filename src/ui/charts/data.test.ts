@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseResults, type RunResult } from '../../lab/results';
 import { lambdaColor, lambdaFromPosition, lambdaPosition } from './colors';
-import { bestLambdas, chartLambdas, controlStat, lambdaAxis, lossCurves, optimumVerdict, plasticityData, plasticityView, stat, weightNormCurves, type PlasticityView } from './data';
+import { bestLambdas, chartLambdas, controlStat, lambdaAxis, lossCurves, plasticityData, plasticityView, stat, weightNormCurves, type PlasticityView } from './data';
+import { optimumVerdict } from './verdict';
 import { fixtureResults, fixtureRun } from './data.fixture';
 import { probeData, rankData, scalarData } from './mechanismData';
 import { runRows } from './runRows';
@@ -291,6 +292,10 @@ describe('chart data: mechanisms', () => {
     expect(rows[3].vo!).toBeGreaterThan(15);
     expect(views[0].fullRank).toBe(16);
     expect(views[0].seeds).toHaveLength(30);
+    // A rank cannot pass the head size: a band that would is cut there (VO sits near full rank).
+    const capped = rankData(results.runs, axis, 15)[0].rows;
+    expect(rankData(results.runs, axis, 16)[0].rows.some((r) => r.voBand![1] > 15)).toBe(true);
+    expect(capped.every((r) => r.voBand![1] <= 15 && r.band![1] <= 15 && r.band![0] >= 0)).toBe(true);
     expect(rankData([fixtureRun(0, 0, results.sweep, { finetuned: false })].map((r) => ({ ...r, base: { ...r.base!, spectra: [] } })), axis, 16)).toEqual([]);
   });
 

@@ -4,8 +4,12 @@ import { countedControls, countedFinetunes, pairedDifferences, plasticityTable, 
 import { downsample, type ControlResult, type FinetuneResult, type Results, type RunResult, type Series } from '../../lab/results';
 import { TASKS, type TaskName } from '../../lab/sweep';
 import { LIVE_SERIES } from '../../state/labModel';
-import { formatLambda, formatNumber, sortedUnique } from '../controls/sweepEdit';
+import { formatLambda, sortedUnique } from '../controls/sweepEdit';
 import { lambdaColor } from './colors';
+import { ANY, NON_NEGATIVE, PERCENT, type Range } from './scale';
+
+// The verdicts in words live in verdict.ts; re-exported for the results report (tools/results/report.ts).
+export { optimumVerdict, pairedVerdict } from './verdict';
 
 // ---- shared pieces ----------------------------------------------------------------------------------
 
@@ -218,6 +222,9 @@ export interface PlasticityView {
   gainLabel: string;
   /** Percent for exact match and accuracy, raw for bits/char and NLL. */
   unit: '%' | 'bpc' | 'nats/char';
+  /** What each quantity can be: the value, its gain, a paired difference of values and one of gains. The
+   *  statistics here are left whole (the report prints their half-widths); the chart cuts bands to these. */
+  range: PlasticityRanges;
   direction: ScoreDirection;
   rows: PlasticityRow[];
   seeds: (SeedPoint & { gain: number | null })[];
@@ -243,6 +250,14 @@ export interface PlasticityTask {
 }
 
 const METRIC_LABEL = { exact: 'exact match (%)', accuracy: 'accuracy (%)', bpc: 'bits/char ↓' } as const;
+
+/** What each quantity can be: a percentage lies in [0, 100], a gain or a paired difference of two in [-100, 100]
+ *  and a difference of two gains in [-200, 200]; bits/char and NLL are >= 0 and their differences unbounded. */
+export type PlasticityRanges = Record<'value' | 'gain' | 'diff' | 'gainDiff', Range>;
+const RANGES: Record<'%' | 'loss', PlasticityRanges> = {
+  '%': { value: PERCENT, gain: [-100, 100], diff: [-100, 100], gainDiff: [-200, 200] },
+  loss: { value: NON_NEGATIVE, gain: ANY, diff: ANY, gainDiff: ANY },
+};
 
 interface Measured {
   value: (f: FinetuneResult) => number | null | undefined;
@@ -333,6 +348,7 @@ export function plasticityView(runs: readonly RunResult[], axis: LambdaAxis, tas
     yLabel: metric === 'nll' ? 'answer NLL (nats/char) ↓' : METRIC_LABEL[kind],
     gainLabel: unit === '%' ? 'gain over base (points)' : `gain (${unit}, + is better)`,
     unit,
+    range: RANGES[scale === 100 ? '%' : 'loss'],
     direction,
     rows,
     seeds,
@@ -354,40 +370,4 @@ export function plasticityData(runs: readonly RunResult[], axis: LambdaAxis, con
     const score = plasticityView(runs, axis, task, 'score', controls);
     return score ? [{ task, score, nll: score.kind === 'exact' ? plasticityView(runs, axis, task, 'nll', controls) : null }] : [];
   });
-}
-
-const signed = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${formatNumber(Math.abs(x))}`;
-const listOf = (lambdas: readonly number[]) => lambdas.map(formatLambda).join(lambdas.length > 2 ? ', ' : ' and ');
-
-/** One paired comparison in words, as two lines: the mean difference (+ = better) with its interval, then what
- *  the interval allows (short lines: a panel note is exported one line per element). */
-export function pairedVerdict(diff: Stat | null, unit: string): [string, string] | [string] {
-  if (!diff) return ['No seed in common with the base optimum'];
-  const mean = `${signed(diff.mean)}${unit}`;
-  if (!diff.band) return [mean, 'One seed: no interval available'];
-  const [lo, hi] = diff.band;
-  const reading = lo <= 0 && hi >= 0 ? 'Not distinguishable from the base optimum (the interval contains 0)' : lo > 0 ? 'Better than the base optimum (the interval is above 0)' : 'Worse than the base optimum (the interval is below 0)';
-  return [`${mean} (95% CI ${signed(lo)} – ${signed(hi)})`, reading];
-}
-
-/** Where the fine-tuned optimum (or the largest gain) sits against the base optimum, as lines: the first names
- *  the best lambda(s), ties included; then one per best lambda that is not a base optimum, reading its paired
- *  interval against the base optimum ('not distinguishable' where it contains 0). */
-export function optimumVerdict(view: Pick<PlasticityView, 'optimum' | 'bestBase' | 'unit'>, show: 'ft' | 'gain' = 'ft'): string[] {
-  const o = show === 'gain' ? view.optimum.gain : view.optimum.ft;
-  const what = show === 'gain' ? 'Largest gain over base' : 'Best λ after fine-tuning';
-  if (!o) return ['No gain over base for this metric'];
-  if (!o.best.length) return [show === 'gain' ? 'No gain over base yet' : 'No fine-tuned score yet'];
-  const head = `${what}: ${o.best.length > 1 ? `λ ${listOf(o.best)} tie` : formatLambda(o.best[0])}`;
-  if (!view.bestBase.length) return [head];
-  const base = `the base optimum (${view.bestBase.length > 1 ? `λ ${listOf(view.bestBase)} tie` : formatLambda(view.bestBase[0])})`;
-  if (!o.vsBase.length) return [`${head}, ${o.best.length > 1 ? 'including' : 'same as'} ${base}`];
-  const side = o.best.every((l) => l > view.bestBase[0]) ? 'larger than' : o.best.every((l) => l < view.bestBase[0]) ? 'smaller than' : 'on both sides of';
-  const unit = view.unit === '%' ? ' pts' : ` ${view.unit}`;
-  const who = (lambda: number) => `${o.vsBase.length > 1 ? `λ ${formatLambda(lambda)} ` : ''}vs the base optimum, paired by seed (+ = better)`;
-  const each = o.vsBase.flatMap(({ lambda, diff }) => {
-    const [numbers, reading] = pairedVerdict(diff, unit);
-    return reading ? [`${who(lambda)}: ${numbers}`, reading] : [numbers];
-  });
-  return [`${head}, ${side} ${base}`, ...each];
 }

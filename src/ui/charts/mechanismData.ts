@@ -6,6 +6,7 @@ import { PROBES } from '../../lab/sweep';
 import { formatLambda, sortedUnique } from '../controls/sweepEdit';
 import { lambdaColor } from './colors';
 import { scalarByLambda, stat, type LambdaAxis, type ScalarRow, type SeedPoint } from './data';
+import { clampBand } from './scale';
 
 // ---- probes -------------------------------------------------------------------------------------------
 
@@ -92,9 +93,11 @@ export function rankData(runs: readonly RunResult[], axis: LambdaAxis, headSize:
   return RANK_MEASURES.map(({ key }) => {
     const qk = scalarByLambda(withSpectra, axis, (r) => headMean(r.base!.spectra, (s) => s.qk[key]));
     const vo = scalarByLambda(withSpectra, axis, (r) => headMean(r.base!.spectra, (s) => s.vo[key]));
+    // A rank lies in [0, head size]: a 95% band from a few seeds can reach past it and is cut there.
+    const range = [0, headSize ?? Infinity] as const;
     const rows = qk.rows.map((row): RankRow => {
       const v = vo.rows.find((o) => o.lambda === row.lambda);
-      return { ...row, vo: v?.mean ?? null, voBand: v?.band ?? null };
+      return { ...row, band: clampBand(row.band, range), vo: v?.mean ?? null, voBand: clampBand(v?.band ?? null, range) };
     });
     const seeds = [...qk.seeds.map((s) => ({ ...s, matrix: 'qk' as const })), ...vo.seeds.map((s) => ({ ...s, matrix: 'vo' as const }))];
     return { measure: key, rows, seeds, fullRank: headSize, points: rows.length * 2 };

@@ -34,7 +34,8 @@ export function presetSummary(name: PresetName): string {
 }
 
 export function ExperimentControls(props: ExperimentControlsProps) {
-  const { sweep, onSweepChange: set, lambda, runState } = props;
+  const { sweep, onSweepChange: set, lambda, onLambdaChange, seed, ...runButtons } = props;
+  const { runState } = runButtons;
   const locked = runState !== 'idle';
   const ts = useMemo(() => sweepTimescale(sweep, lambda), [sweep, lambda]);
   const decayName = useId();
@@ -47,7 +48,7 @@ export function ExperimentControls(props: ExperimentControlsProps) {
 
         <fieldset className="control-group" disabled={locked}>
           <legend>Weight decay</legend>
-          <LambdaControl lambda={lambda} onLambdaChange={props.onLambdaChange} timescale={ts} />
+          <LambdaControl lambda={lambda} onLambdaChange={onLambdaChange} timescale={ts} />
           <div className="radio-row" role="radiogroup" aria-label="Decay group">
             <span className="radio-title">Decay applies to</span>
             <label className="check" title="Every parameter, embeddings and norm gains too (the paper's Llama runs)">
@@ -86,21 +87,13 @@ export function ExperimentControls(props: ExperimentControlsProps) {
         </fieldset>
       </div>
       <RunButtons
-        runState={runState}
-        canStart={props.canStart && sweep.tasks.length > 0}
-        blockedReason={sweep.tasks.length === 0 ? 'Choose at least one fine-tuning task.' : props.blockedReason}
+        {...runButtons}
+        canStart={runButtons.canStart && sweep.tasks.length > 0}
+        blockedReason={sweep.tasks.length === 0 ? 'Choose at least one fine-tuning task.' : runButtons.blockedReason}
         lambda={lambda}
-        seed={props.seed ?? sweep.seeds[0]}
-        trainReplaces={props.trainReplaces}
+        seed={seed ?? sweep.seeds[0]}
         lambdaCount={sweep.lambdas.length}
         seedCount={sweep.seeds.length}
-        secondsPerRun={props.secondsPerRun}
-        runningText={props.runningText}
-        onTrain={props.onTrain}
-        onSweep={props.onSweep}
-        onPause={props.onPause}
-        onResume={props.onResume}
-        onCancel={props.onCancel}
       />
     </section>
   );

@@ -13,6 +13,10 @@ export interface RunButtonsProps {
   seed: number;
   /** The status of the finished run at (lambda, seed) that Train would re-run and replace, if any. */
   trainReplaces?: string;
+  /** The device that made the open results, when that alone makes Train and Sweep start a new sweep. */
+  openResultsDevice?: string;
+  /** The adapter is a software fallback (no GPU driver): runs take many times longer than on a GPU. */
+  softwareAdapter?: boolean;
   lambdaCount: number;
   seedCount: number;
   /** Measured or estimated seconds per run on this device: shows the sweep's duration. */
@@ -69,6 +73,8 @@ export function RunButtons(props: RunButtonsProps) {
               ? `Train: re-runs λ = ${formatLambda(lambda)}, seed ${seed}, replacing the ${props.trainReplaces} run there.`
               : `Train: one run at λ = ${formatLambda(lambda)}, seed ${seed}.`}{' '}
             Sweep: {lambdaCount} λ × {seedCount} seed{seedCount === 1 ? '' : 's'} = {runs} runs{eta}.
+            {props.openResultsDevice ? ` Both start a new sweep: the open results were made on ${props.openResultsDevice}, and runs of two devices are not mixed.` : ''}
+            {props.softwareAdapter ? ' This is a software GPU (no GPU driver): a run takes many times longer than on a GPU, and the tiny preset is the one to try here.' : ''}
           </>
         )}
       </p>
