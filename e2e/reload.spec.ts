@@ -1,11 +1,23 @@
 import { expect, test } from '@playwright/test';
-import { openLab, TINY, viewedResults, waitForFinishedRuns } from './support';
+import { openLab, runState, TINY, viewedResults, waitForFinishedRuns } from './support';
 
-test('a reload in the middle of a sweep keeps finished runs and the sweep resumes and completes', async ({ page }) => {
+test('a reload in the middle of a sweep keeps finished runs and the sweep resumes and completes; a second tab leaves it alone', async ({ page }) => {
   await openLab(page, `${TINY}&wd=0,0.3,1`);
   await page.getByRole('button', { name: 'Sweep', exact: true }).click();
   await waitForFinishedRuns(page, 1);
   const finished = (await viewedResults(page))!.runs.filter((r) => r.status === 'done').map((r) => r.id);
+
+  // A second tab finds the same unfinished sweep in storage: it must neither resume it nor train beside it.
+  // (Paused meanwhile, so the sweep cannot finish first; the paused runner still holds the training lock.)
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const second = await page.context().newPage();
+  await openLab(second, TINY);
+  await expect(second.getByText('is not resumed here: another tab of this lab is training')).toBeVisible();
+  expect(await runState(second)).toBe('idle');
+  await second.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(second.getByText('Another tab of this lab is training.')).toBeVisible();
+  expect(await runState(second)).toBe('idle');
+  await second.close();
 
   await page.reload();
   await expect(page.getByTestId('device-panel')).toHaveAttribute('data-status', 'ready');

@@ -10,6 +10,7 @@ import { gpuWorker } from '../worker/client';
 import { selectViewedResults, type LabSlice } from './labSlice';
 import { addsToOpenResults, interruptedSweep, messageOf, type MetricBatch } from './labModel';
 import type { GpuSlice } from './gpuSlice';
+import { OTHER_TAB_TRAINING, trainingElsewhere, whileTraining } from './trainingLock';
 
 export type RunState = 'idle' | 'running' | 'paused' | 'cancelling';
 const METRICS_FLUSH_MS = 200;
@@ -80,9 +81,18 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
     return { adapter: a ? describeAdapter(a) : 'unknown', vendor: a?.vendor ?? '', architecture: a?.architecture ?? '', build: __BUILD_ID__ };
   };
 
-  /** Runs `runs` of `sweep` in the worker, resuming from `resume`; the results document stays in the store. */
+  /** Runs `runs` of `sweep` in the worker, resuming from `resume`, unless another tab is training (trainingLock). */
   const start = async (sweep: SweepDefinition, sweepId: string, resume: Results, runs: RunKey[] | undefined) => {
     if (get().runState !== 'idle') return;
+    set({ runState: 'running' }); // holds the buttons while the lock is asked for
+    if (!(await whileTraining(() => runInWorker(sweep, sweepId, resume, runs)))) {
+      set({ runState: 'idle' });
+      get().setNotice('error', OTHER_TAB_TRAINING);
+    }
+  };
+
+  /** The run itself; the results document stays in the store. */
+  const runInWorker = async (sweep: SweepDefinition, sweepId: string, resume: Results, runs: RunKey[] | undefined) => {
     if (!wired) {
       gpuWorker().subscribe(onEvent);
       wired = true;
@@ -98,7 +108,6 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
       return true;
     };
     get().loadResults(resume, sweepId);
-    set({ runState: 'running' });
     try {
       const dataBaseUrl = new URL('data/', document.baseURI).href;
       const done = await gpuWorker().request<Extract<WorkerEvent, { type: 'sweep-done' }>>((id) => ({ type: 'start', id, sweep, sweepId, runs, resume, dataBaseUrl }));
@@ -147,6 +156,10 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
     async resumeUnfinished() {
       const unfinished = interruptedSweep(get().storedSweeps);
       if (!unfinished || get().shared || get().gpuStatus !== 'ready') return;
+      if (await trainingElsewhere()) {
+        get().setNotice('info', `"${unfinished.results.sweep.name}" is not resumed here: another tab of this lab is training (it may be this sweep).`);
+        return;
+      }
       get().setNotice('info', `Resuming "${unfinished.results.sweep.name}" from its last checkpoint.`);
       await start(unfinished.results.sweep, unfinished.sweepId, unfinished.results, unfinished.runs);
     },
