@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { mlpHidden, modelConfig, paramCount, PRESETS, scheduledLr, timescale, type TrainDefaults } from './config';
+import { readFileSync } from 'node:fs';
+import { mlpHidden, modelConfig, paramCount, PRESETS, scheduledLr, timescale, TRAIN_SPLIT_TOKENS, type TrainDefaults } from './config';
 
 describe('model config', () => {
   it('sizes the SwiGLU hidden width as Llama does (floor(8C/3), rounded up to a multiple of 4)', () => {
     expect([16, 64, 128].map((C) => mlpHidden(C))).toEqual([44, 172, 344]);
     expect(mlpHidden(64, 8)).toBe(176);
+  });
+
+  it('knows the training split\'s size (public/data/manifest.json, from `npm run data`)', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../public/data/manifest.json', import.meta.url), 'utf8'));
+    expect(manifest.files.train.bytes).toBe(TRAIN_SPLIT_TOKENS); // one byte per character, one token each
   });
 
   it('rejects inconsistent shapes with the reason', () => {
@@ -24,8 +30,8 @@ describe('model config', () => {
     expect(pick('tpp20')).toMatchObject({ params: 1_220_224, steps: 2979, S: 1.62 });
     expect(pick('overtrained')).toMatchObject({ params: 165_056, steps: 5642, S: 6.15 });
     expect(pick('tiny').params).toBe(10_448);
-    // Single epoch: the 20 and 140 tokens/param arms fit in the corpus (about 28.5M characters, all splits).
-    for (const r of rows) expect(r.tokens).toBeLessThan(25_000_000);
+    // Single epoch: every preset's pretraining fits in the training split.
+    for (const r of rows) expect(r.tokens).toBeLessThanOrEqual(TRAIN_SPLIT_TOKENS);
     // The paper's range for S is 1.3-3 at 20 tokens/param; the overtrained arms are "several units".
     expect(pick('tpp20').S).toBeGreaterThan(1.3);
     expect(pick('tpp20').S).toBeLessThan(3);

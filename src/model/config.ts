@@ -39,8 +39,9 @@ export interface Preset {
 
 export const VOCAB = 128;
 export const MLP_MULTIPLE_OF = 4;
-/** Characters in the shipped corpus after cleaning (science.md), all splits together. */
-export const CORPUS_CHARS = 28_500_000;
+/** Characters (tokens) of the shipped corpus's training split, train.bin (its manifest; config.test.ts checks it):
+ *  a pretraining budget past this many tokens repeats text, where the paper pretrains for a single epoch. */
+export const TRAIN_SPLIT_TOKENS = 25_144_974;
 
 /**
  * Llama's SwiGLU sizing: hidden = floor(2 * 4C / 3) = floor(8C/3), rounded UP to a multiple of

@@ -142,8 +142,13 @@ function PretrainGroup({ sweep, onSweepChange: set, locked }: { sweep: SweepDefi
         />
       </div>
       <p className="field-note" data-testid="budget-summary">
-        {formatCount(schedule.params)} parameters · {formatCount(schedule.tokens)} tokens · {schedule.steps.toLocaleString('en-US')} steps · {formatNumber(schedule.tokensPerParam)} tokens/param · peak lr {formatNumber(schedule.peakLr)}
+        {formatCount(schedule.params)} parameters · {formatCount(schedule.tokens)} tokens · {schedule.steps.toLocaleString('en-US')} steps · {formatNumber(schedule.tokensPerParam)} tokens/param · peak lr {formatNumber(schedule.peakLr)} · {formatNumber(+schedule.epochs.toPrecision(2))} epochs of the training text
       </p>
+      {schedule.epochs > 1 ? (
+        <p className="field-note warn" data-testid="budget-epochs">
+          More than one pass over the training text: the model sees text again, where the paper pretrains for a single epoch.
+        </p>
+      ) : null}
     </fieldset>
   );
 }

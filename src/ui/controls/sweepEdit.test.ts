@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSweep, parseSweep } from '../../lab/sweep';
-import { paramCount, PRESETS, timescale } from '../../model/config';
+import { paramCount, PRESETS, timescale, TRAIN_SPLIT_TOKENS } from '../../model/config';
 import { composeSvg, escapeXml, legendSvg } from '../ChartExport';
 import { sliderText } from './LambdaControl';
 import { validNumber } from './NumberField';
@@ -79,6 +79,14 @@ describe('schedule and timescale of a sweep', () => {
     expect(s.steps).toBe(1000);
     expect(s.tokens).toBe(1000 * sweep.pretrain.batch * PRESETS.lab.model.T);
     expect(s.tokensPerParam).toBeCloseTo(s.tokens / s.params, 12);
+  });
+
+  it('counts passes over the training split: the lab preset stays within one, 140 tokens/param on tpp20 does not', () => {
+    expect(sweepSchedule(defaultSweep()).epochs).toBeLessThan(1);
+    const tpp20 = withPreset(defaultSweep(), 'tpp20');
+    const long = sweepSchedule({ ...tpp20, pretrain: { ...tpp20.pretrain, budget: { kind: 'tokensPerParam', value: 140 } } });
+    expect(long.epochs).toBeCloseTo(long.tokens / TRAIN_SPLIT_TOKENS, 12);
+    expect(long.epochs).toBeGreaterThan(6);
   });
 });
 

@@ -1,6 +1,6 @@
 // Pure helpers behind the experiment controls: the weight-decay slider's notches, number formatting and
 // parsing, the schedule a sweep implies (parameters, tokens, steps) and immutable sweep edits. No React here.
-import { paramCount, PRESETS, timescale, type PresetName, type Timescale } from '../../model/config';
+import { paramCount, PRESETS, timescale, TRAIN_SPLIT_TOKENS, type PresetName, type Timescale } from '../../model/config';
 import { defaultSweep, TASKS, type SweepDefinition, type TaskName, type TaskSpec } from '../../lab/sweep';
 
 /** Per-decade mantissas of the slider: every value of the paper's grid is a notch. */
@@ -82,6 +82,8 @@ export interface Schedule {
   peakLr: number;
   warmupFrac: number;
   minLrFrac: number;
+  /** Passes over the training split (TRAIN_SPLIT_TOKENS) the budget makes: the paper's protocol is at most 1. */
+  epochs: number;
 }
 
 /** Parameters, tokens and steps the sweep's pretraining budget means for its preset. */
@@ -92,7 +94,7 @@ export function sweepSchedule(sweep: SweepDefinition): Schedule {
   const perStep = batch * model.T;
   const steps = budget.kind === 'steps' ? budget.value : Math.max(1, Math.round((budget.value * params) / perStep));
   const tokens = steps * perStep;
-  return { params, tokens, steps, tokensPerParam: tokens / params, peakLr, warmupFrac, minLrFrac };
+  return { params, tokens, steps, tokensPerParam: tokens / params, peakLr, warmupFrac, minLrFrac, epochs: tokens / TRAIN_SPLIT_TOKENS };
 }
 
 /** S, exp(-lambda S) and tau/T for a lambda under the sweep's schedule (model/config.ts timescale()). */
