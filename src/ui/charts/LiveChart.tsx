@@ -29,6 +29,8 @@ export const LiveChart = memo(function LiveChart({ runs, live, active }: LiveCha
   const inFlight = useMemo(() => runs.filter((r) => live[r.id] && !TERMINAL_STATUSES.has(r.status)), [runs, live]);
   const views = useMemo(() => lossCurves(inFlight, 400, live), [inFlight, live]);
   const current = inFlight.at(-1);
+  // A run that has started but sent no metrics yet (kernels compiling, the first submit of steps running).
+  const starting = current ? undefined : runs.findLast((r) => !TERMINAL_STATUSES.has(r.status));
   const progress = current ? live[current.id]?.progress : undefined;
   const where = progress ? `${progress.phase} step ${STEPS.format(progress.step)} / ${STEPS.format(progress.steps)}` : current?.status;
   // Mounted while the runner is active, even between runs, so each new run does not rebuild the chart.
@@ -40,7 +42,11 @@ export const LiveChart = memo(function LiveChart({ runs, live, active }: LiveCha
       testId="chart-live"
       title="Run in progress"
       subtitle={current ? `λ ${formatLambda(current.lambda)} · seed ${current.seed}: ${where}. Streamed as it trains; the comparison charts below take its curves when each phase ends.` : undefined}
-      emptyText="Between runs: the next run streams its loss here as soon as it starts training."
+      emptyText={
+        starting
+          ? `λ ${formatLambda(starting.lambda)} · seed ${starting.seed}: preparing the GPU kernels and the first steps; its loss appears here with the first metrics.`
+          : 'Between runs: the next run streams its loss here as soon as it starts training.'
+      }
       height={220}
     />
   );
