@@ -52,6 +52,14 @@ describe('genre probe', () => {
       for (let at = 0; at + 128 <= text.length; at += 128) fileOf.set(text.slice(at, at + 128), doc.entry.id);
     }
     const trainFiles = new Set(probe.train.texts.map((t) => fileOf.get(t)));
+    // Each chunk's group is its file, so the probe's cross-validation can keep a file in one fold.
+    const fileOfGroup = new Map<number, string | undefined>();
+    probe.train.texts.forEach((t, i) => {
+      const file = fileOf.get(t);
+      expect(fileOfGroup.get(probe.train.groups[i]) ?? file).toBe(file);
+      fileOfGroup.set(probe.train.groups[i], file);
+    });
+    expect(fileOfGroup.size).toBe(trainFiles.size);
     const testFiles = new Set(probe.test.texts.map((t) => fileOf.get(t)));
     expect(trainFiles.has(undefined)).toBe(false);
     expect([...testFiles].filter((f) => trainFiles.has(f))).toEqual([]);

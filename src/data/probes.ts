@@ -13,6 +13,15 @@ import { deriveSeed } from './tasks/common';
 export interface ProbeSplit {
   texts: string[];
   labels: number[];
+  /** What each text was cut from (a review, or a Brown file for genre chunks): the probe's cross-validation
+   *  keeps a group's texts in one fold, so chunks of one file never sit on both sides of a fold. */
+  groups: number[];
+}
+
+/** A text and the source it was cut from. */
+interface Item {
+  text: string;
+  group: number;
 }
 
 export interface ProbeSet {
@@ -32,18 +41,16 @@ export interface ProbeOptions {
 }
 
 /** Takes the same number of items from each class (the smallest class's count, or `cap`), seeded. */
-function balance(byClass: string[][], seed: number, cap = Infinity): ProbeSplit {
+function balance(byClass: Item[][], seed: number, cap = Infinity): ProbeSplit {
   const perClass = Math.min(cap, ...byClass.map((items) => items.length));
-  const split: ProbeSplit = { texts: [], labels: [] };
+  const split: ProbeSplit = { texts: [], labels: [], groups: [] };
   const picked = byClass.flatMap((items, label) =>
-    Array.from(seededPermutation(items.length, deriveSeed(seed, `class${label}`)).subarray(0, perClass), (i) => ({
-      text: items[i],
-      label,
-    })),
+    Array.from(seededPermutation(items.length, deriveSeed(seed, `class${label}`)).subarray(0, perClass), (i) => ({ ...items[i], label })),
   );
   for (const i of seededPermutation(picked.length, deriveSeed(seed, 'mix'))) {
     split.texts.push(picked[i].text);
     split.labels.push(picked[i].label);
+    split.groups.push(picked[i].group);
   }
   return split;
 }
@@ -54,9 +61,9 @@ export function makeSentimentProbe(corpus: Corpus, options: ProbeOptions): Probe
   const [start, end] = corpus.manifest.imdb.probePool;
   const order = seededPermutation(end - start, deriveSeed(options.seed, 'probe/sentiment'));
   const testCount = Math.floor(order.length / 4);
-  const byClass = (indices: Uint32Array): string[][] => {
-    const out: string[][] = [[], []];
-    for (const i of indices) out[labels[start + i]].push(tails[start + i].slice(-chars));
+  const byClass = (indices: Uint32Array): Item[][] => {
+    const out: Item[][] = [[], []];
+    for (const i of indices) out[labels[start + i]].push({ text: tails[start + i].slice(-chars), group: start + i });
     return out;
   };
   return {
@@ -67,10 +74,11 @@ export function makeSentimentProbe(corpus: Corpus, options: ProbeOptions): Probe
   };
 }
 
-function chunksOf(doc: CorpusDocument, chars: number): string[] {
+/** Non-overlapping `chars`-character chunks of a document, grouped by `group` (the file's index). */
+function chunksOf(doc: CorpusDocument, chars: number, group: number): Item[] {
   const text = documentText(doc);
-  const out: string[] = [];
-  for (let at = 0; at + chars <= text.length; at += chars) out.push(text.slice(at, at + chars));
+  const out: Item[] = [];
+  for (let at = 0; at + chars <= text.length; at += chars) out.push({ text: text.slice(at, at + chars), group });
   return out;
 }
 
@@ -78,14 +86,15 @@ export function makeGenreProbe(corpus: Corpus, options: ProbeOptions): ProbeSet 
   const chars = options.chars ?? 128;
   const superGenres = Object.entries(corpus.manifest.brownSuperGenres);
   const docs = documentsOf(corpus, 'probe-brown');
-  const train: string[][] = [];
-  const test: string[][] = [];
+  const train: Item[][] = [];
+  const test: Item[][] = [];
   superGenres.forEach(([name, genres], label) => {
     const files = docs.filter((doc) => genres.includes(doc.entry.genre ?? ''));
     const order = seededPermutation(files.length, deriveSeed(options.seed, `probe/genre/${name}`));
     const testFiles = Math.max(1, Math.round(files.length / 3));
-    test[label] = Array.from(order.subarray(0, testFiles), (i) => chunksOf(files[i], chars)).flat();
-    train[label] = Array.from(order.subarray(testFiles), (i) => chunksOf(files[i], chars)).flat();
+    const chunks = (i: number) => chunksOf(files[i], chars, docs.indexOf(files[i]));
+    test[label] = Array.from(order.subarray(0, testFiles), chunks).flat();
+    train[label] = Array.from(order.subarray(testFiles), chunks).flat();
   });
   return {
     name: 'genre',

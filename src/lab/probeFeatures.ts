@@ -53,7 +53,7 @@ export async function probeScores(engine: Engine, set: ProbeSet, rows: number, s
   const scores: ProbeScore[] = [];
   train.forEach((depth, layer) => {
     for (const pooling of ['last', 'mean'] as const) {
-      const fit = fitProbe({ trainX: depth[pooling], trainY: set.train.labels, testX: test[layer][pooling], testY: set.test.labels, classes: set.classes.length, seed });
+      const fit = fitProbe({ trainX: depth[pooling], trainY: set.train.labels, trainGroups: set.train.groups, testX: test[layer][pooling], testY: set.test.labels, classes: set.classes.length, seed });
       scores.push({ layer, pooling, accuracy: fit.accuracy });
     }
   });

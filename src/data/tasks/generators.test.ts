@@ -125,6 +125,8 @@ describe('SENT', () => {
         expect(ex.prompt.length).toBeLessThanOrEqual(200 + 11);
       }
     }
+    // Every prefix of the test set is balanced (the score curve scores a prefix).
+    for (const n of [2, 64, 128, 1000]) expect(task.test.slice(0, n).filter((ex) => ex.label === 1).length).toBe(n / 2);
     expectDisjoint(task);
     const probeTails = new Set(records.tails.slice(...corpus.manifest.imdb.probePool));
     expect(task.train.some((ex) => probeTails.has(ex.prompt.slice(0, -11)))).toBe(false);

@@ -48,6 +48,17 @@ function takeBalanced(byClass: [number[], number[]], count: number, from: [numbe
   return taken.sort((a, b) => a - b);
 }
 
+/** The indices with the two classes alternating (each in its own order), so every prefix is balanced: the
+ *  score curve scores a prefix of the test set, where a record-ordered prefix held 64-74 positives in 128. */
+function alternating(indices: readonly number[], labels: Uint8Array): number[] {
+  const byLabel = [indices.filter((i) => labels[i] === 1), indices.filter((i) => labels[i] !== 1)];
+  const out: number[] = [];
+  for (let k = 0; out.length < indices.length; k++) {
+    for (const members of byLabel) if (k < members.length) out.push(members[k]);
+  }
+  return out;
+}
+
 /** SENT from the IMDB records (corpus.ts imdbRecords) and the manifest's SENT pool. */
 export function makeSentTask(records: ImdbRecords, pool: readonly [number, number], options: SentOptions): ChoiceTask {
   const { seed, trainSize, testSize } = options;
@@ -57,7 +68,7 @@ export function makeSentTask(records: ImdbRecords, pool: readonly [number, numbe
   const byClass = shuffledByClass(records.labels, pool, deriveSeed(seed, 'SENT'));
   const cursor: [number, number] = [0, 0];
   const toExample = (i: number) => sentExample(records.tails[i], records.labels[i], options.tailChars);
-  const test = takeBalanced(byClass, testSize, cursor).map(toExample);
+  const test = alternating(takeBalanced(byClass, testSize, cursor), records.labels).map(toExample);
   const train = takeBalanced(byClass, trainSize, cursor).map(toExample);
   return { name: 'SENT', train, test, choices: SENT_CHOICES };
 }

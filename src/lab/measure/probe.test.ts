@@ -98,6 +98,31 @@ describe('stratifiedFolds', () => {
     }
     expect(stratifiedFolds(y, 2, 5, 9)).toEqual(folds);
     expect(stratifiedFolds(y, 2, 5, 10)).not.toEqual(folds);
+    // Groups of one example each deal exactly as no groups.
+    expect(stratifiedFolds(y, 2, 5, 9, Int32Array.from(y, (_, i) => 1000 + i))).toEqual(folds);
+  });
+
+  it('keeps each group (chunks of one file) in one fold, groups of each class spread over the folds', () => {
+    // 3 classes x 7 files, 2-9 chunks per file.
+    const y: number[] = [];
+    const groups: number[] = [];
+    for (let file = 0; file < 21; file++) {
+      for (let k = 0; k < 2 + (file % 8); k++) {
+        y.push(file % 3);
+        groups.push(file);
+      }
+    }
+    const folds = stratifiedFolds(y, 3, 5, 4, groups);
+    const foldOf = new Map<number, Set<number>>();
+    groups.forEach((g, i) => foldOf.set(g, (foldOf.get(g) ?? new Set()).add(folds[i])));
+    for (const [g, seen] of foldOf) expect(seen.size, `file ${g} in folds ${[...seen]}`).toBe(1);
+    for (let c = 0; c < 3; c++) {
+      const perFold = [0, 0, 0, 0, 0];
+      for (const [g, seen] of foldOf) if (g % 3 === c) perFold[[...seen][0]]++;
+      expect(Math.max(...perFold) - Math.min(...perFold), `class ${c} files per fold: ${perFold}`).toBeLessThanOrEqual(1);
+    }
+    expect(() => stratifiedFolds([0, 1, 0], 2, 2, 1, [7, 7, 8])).toThrow(/more than one class/);
+    expect(() => stratifiedFolds([0, 1, 0, 1], 2, 5, 1, [1, 2, 1, 2])).toThrow(/2 groups for 5 folds/);
   });
 });
 

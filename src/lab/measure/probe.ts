@@ -23,6 +23,7 @@ export interface ProbeInput {
   testY: ArrayLike<number>;
   classes: number;
   seed: number; // fixes the fold assignment
+  trainGroups?: ArrayLike<number>; // source of each training example: a group stays in one fold (default: each its own)
   folds?: number; // default 5
   l2Grid?: readonly number[]; // default DEFAULT_L2_GRID
   maxIterations?: number; // L-BFGS cap per fit (default 300)
@@ -46,16 +47,27 @@ function fitPath(data: Dataset, classes: number, l2s: readonly number[], maxIter
   return l2s.map((l2) => (w = fitLogistic(data, gram, classes, l2, w, maxIterations)));
 }
 
-/** Fold id per example: each class's examples shuffled (seeded) and dealt round-robin, so folds are stratified. */
-export function stratifiedFolds(y: ArrayLike<number>, classes: number, folds: number, seed: number): Int32Array {
+/**
+ * Fold id per example: each class's groups (by default each example is its own) shuffled (seeded) and dealt
+ * round-robin, so folds are stratified and a group's examples (chunks of one file) share a fold: the held-out
+ * fold never holds text from a source the fitted folds saw, as the test split never does.
+ */
+export function stratifiedFolds(y: ArrayLike<number>, classes: number, folds: number, seed: number, groups?: ArrayLike<number>): Int32Array {
   const rng = new Rng(seed);
+  const groupOf = (i: number) => (groups ? groups[i] : i);
   const fold = new Int32Array(y.length);
+  const foldOfGroup = new Map<number, number>();
   let dealt = 0;
   for (let c = 0; c < classes; c++) {
-    const members: number[] = [];
-    for (let i = 0; i < y.length; i++) if (y[i] === c) members.push(i);
-    for (const i of rng.shuffle(members)) fold[i] = dealt++ % folds;
+    const members = new Set<number>(); // this class's groups, in order of first appearance
+    for (let i = 0; i < y.length; i++) if (y[i] === c) members.add(groupOf(i));
+    for (const g of rng.shuffle([...members])) {
+      if (foldOfGroup.has(g)) throw new Error(`stratifiedFolds: group ${g} holds examples of more than one class`);
+      foldOfGroup.set(g, dealt++ % folds);
+    }
   }
+  if (foldOfGroup.size < folds) throw new Error(`stratifiedFolds: ${foldOfGroup.size} groups for ${folds} folds`);
+  for (let i = 0; i < y.length; i++) fold[i] = foldOfGroup.get(groupOf(i))!;
   return fold;
 }
 
@@ -67,6 +79,7 @@ function checkInput(input: ProbeInput, folds: number): number {
   const d = trainX.length / trainY.length;
   if (!Number.isInteger(d) || d < 1) throw new Error(`fitProbe: trainX has ${trainX.length} values for ${trainY.length} labels`);
   if (testX.length !== testY.length * d) throw new Error(`fitProbe: testX has ${testX.length} values, expected ${testY.length} x ${d}`);
+  if (input.trainGroups && input.trainGroups.length !== trainY.length) throw new Error(`fitProbe: ${input.trainGroups.length} groups for ${trainY.length} training examples`);
   for (const labels of [trainY, testY]) {
     for (let i = 0; i < labels.length; i++) {
       if (!(Number.isInteger(labels[i]) && labels[i] >= 0 && labels[i] < classes)) throw new Error(`fitProbe: label ${labels[i]} at ${i} is not in [0, ${classes})`);
@@ -95,7 +108,7 @@ export function fitProbe(input: ProbeInput): ProbeResult {
   const { trainX, trainY, testX, testY, classes, seed, folds = 5, maxIterations = 300 } = input;
   const d = checkInput(input, folds);
   const grid = [...(input.l2Grid ?? DEFAULT_L2_GRID)].sort((a, b) => b - a);
-  const fold = stratifiedFolds(trainY, classes, folds, seed);
+  const fold = stratifiedFolds(trainY, classes, folds, seed, input.trainGroups);
   const correctByL2 = new Array<number>(grid.length).fill(0);
   for (let f = 0; f < folds; f++) {
     const fitRows = range(trainY.length).filter((i) => fold[i] !== f);

@@ -121,7 +121,7 @@ const SCALARS: { key: string; label: string; yLabel: string; note: string; value
     key: 'gap',
     label: 'Val − train gap',
     yLabel: 'unseen − seen bits/char',
-    note: 'Loss on unseen validation text minus loss on text the model trained on: the paper sees it shrink with λ.',
+    note: 'Loss on unseen validation text minus loss on text the model trained on: the paper sees it shrink with λ. The validation documents mix the sources a little differently, so transfer counts in it too.',
     value: (r) => r.base?.trainValGap,
   },
   {
