@@ -64,6 +64,12 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
         flushTimer ??= setTimeout(flushMetrics, METRICS_FLUSH_MS);
       } else if (e.type === 'run') {
         runEventsSeen++;
+        // Metrics queued before this event go first: flushed after it, a finished run's would bring back the
+        // live entry upsertRun drops.
+        if (flushTimer) {
+          clearTimeout(flushTimer);
+          flushMetrics();
+        }
         get().upsertRun(e.run);
       } else if (e.type === 'log') {
         console.info(`[runner] ${e.message}`);
