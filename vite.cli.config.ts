@@ -1,15 +1,18 @@
 // Vite build for Node entry points (benchmarks, command-line tools): `vite build -c vite.cli.config.ts` writes
 // dist-cli/<name>.mjs, one self-contained ES module per entry (shaders inlined through `?raw`, npm packages
 // bundled) except `webgpu` (native Dawn binary) and Node builtins, so a bundle runs wherever Node and the
-// `webgpu` package are (e.g. a bare GPU server, see docs/webgpu-runtime.md). Every src/cli/*.ts is an entry.
+// `webgpu` package are (e.g. a bare GPU server, see docs/webgpu-runtime.md). Every src/cli/*.ts command is an
+// entry (not the modules the commands share, such as trainFiles.ts).
 import { existsSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
 import { buildId } from './tools/build-id.ts';
 
+const SHARED_MODULES = new Set(['trainFiles.ts']);
+
 const cliEntries = Object.fromEntries(
   (existsSync('src/cli') ? readdirSync('src/cli') : [])
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !SHARED_MODULES.has(f))
     .map((f) => [f.replace(/\.ts$/, ''), `src/cli/${f}`]),
 );
 

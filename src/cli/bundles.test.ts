@@ -21,10 +21,13 @@ describe('dist-cli bundles', () => {
     ['calibrate', /--config is required\nusage: npm run calibrate/],
     ['train', /usage: npm run train/],
   ] as const) {
-    it(`${command}.mjs runs its command: no arguments -> the usage error, exit 1`, () => {
+    it(`${command}.mjs runs its command: no arguments -> the usage error on stderr, exit 1; --help -> the help on stdout, exit 0`, () => {
       const run = spawnSync(process.execPath, [join(out, `${command}.mjs`)], { encoding: 'utf8', timeout: 60_000 });
-      expect(run.stdout + run.stderr).toMatch(usage);
+      expect(run.stderr).toMatch(usage);
       expect(run.status).toBe(1);
+      const help = spawnSync(process.execPath, [join(out, `${command}.mjs`), '--help'], { encoding: 'utf8', timeout: 60_000 });
+      expect(help.stdout).toMatch(/^usage: [\s\S]*-h, --help {2,}print this help and exit\n[\s\S]*exit codes: 0 /);
+      expect(help.status).toBe(0);
     });
   }
 });

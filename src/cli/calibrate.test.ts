@@ -8,7 +8,11 @@ import { createCpuEngine } from '../engine/cpu';
 import { scratchDir, TINY_CONFIG, tinySweep } from '../lab/runner.testkit';
 import type { Engine } from '../engine/types';
 import type { ModelConfig } from '../model/config';
-import { calibrationSweep, chanceScore, main, midLambda, parseCalibrateArgs, recommend, scoreAboveChance, sizeInBand, type SizeScore } from './calibrate';
+import type { ResultStore } from '../lab/persist/types';
+import { parseResults } from '../lab/results';
+import { BASE_STORE_ID, calibrationSweep, chanceScore, HELP, main, midLambda, parseCalibrateArgs, recommend, scoreAboveChance, sharedBaseStore, sizeInBand, type SizeScore } from './calibrate';
+
+const readResults = (path: string) => parseResults(JSON.parse(readFileSync(path, 'utf8')), path);
 
 const root = scratchDir('plasticity-calibrate-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -95,9 +99,18 @@ describe('npm run calibrate on the tiny preset (CPU engine)', () => {
   it('runs a sweep per size, prints the table and writes the summary', async () => {
     const out = join(root, 'addr');
     const lines: string[] = [];
-    const code = await main(['--config', TINY_CONFIG, '--out', out, '--task', 'ADD-R', '--sizes', '8,16', '--seeds', '0'], { createEngine: cpu, log: (l) => lines.push(l) });
+    const code = await main(['--config', TINY_CONFIG, '--out', out, '--task', 'ADD-R', '--sizes', '8,16', '--seeds', '0'], { createEngine: cpu, log: (l) => lines.push(l), error: (l) => lines.push(l) });
     expect(code, lines.join('\n')).toBe(0);
     for (const size of [8, 16]) expect(existsSync(join(out, `ADD-R-${size}`, 'results.json'))).toBe(true);
+    // one base model per (lambda, seed): pretrained and measured at 8, fine-tuned at both sizes
+    expect(lines.filter((l) => /^wd0-s0: pretraining/.test(l))).toHaveLength(1);
+    const [at8, at16] = [8, 16].map((size) => readResults(join(out, `ADD-R-${size}`, 'results.json')).runs[0]);
+    expect(at16.base).toEqual(at8.base); // the same measurements, timings included: measured once
+    expect(at16.pretrain).toEqual(at8.pretrain);
+    expect(at16.events.find((e) => e.kind === 'base')?.message).toBe(`base model pretrained and measured in ${join(out, 'ADD-R-8')} (one per lambda and seed, fine-tuned at every size)`);
+    expect(at16.finetunes.map((f) => [f.task, f.status])).toEqual([['ADD-R', 'done']]);
+    expect(readdirSync(join(out, 'ADD-R-base', 'checkpoints'))).toEqual(['wd0-s0.base.bin']); // kept for more sizes; the fine-tunes' freed
+    expect(readdirSync(join(out, 'ADD-R-16', 'checkpoints'))).toEqual([]);
     const summary = JSON.parse(readFileSync(join(out, 'ADD-R-calibration.json'), 'utf8'));
     expect(summary).toMatchObject({ task: 'ADD-R', chance: 0, band: [0.3, 0.7], failed: [] });
     expect(summary.scores.map((s: SizeScore) => s.size)).toEqual([8, 16]);
@@ -111,6 +124,41 @@ describe('npm run calibrate on the tiny preset (CPU engine)', () => {
     expect(lines.join('\n')).toMatch(/ADD-R after fine-tuning at lambda 0 \(mean over seeds; chance 0\.0%, band 30-70% above chance\):\n\s+8 examples: \d+\.\d%, \d+\.\d% above chance \(1 seed: \d+\.\d%\)/);
     expect(summary.advice).toBe(recommend(summary.scores));
     expect(summary.inBand).toBe(sizeInBand(summary.scores)?.size ?? null);
+
+    // a size added later (with the earlier ones given too) fine-tunes the stored base: no pretraining, no measuring
+    const more: string[] = [];
+    const again = await main(['--config', TINY_CONFIG, '--out', out, '--task', 'ADD-R', '--sizes', '8,16,32', '--seeds', '0'], { createEngine: cpu, log: (l) => more.push(l), error: (l) => more.push(l) });
+    expect(again, more.join('\n')).toBe(0);
+    expect(more.filter((l) => /^wd0-s0: (pretraining|already)/.test(l))).toEqual(['wd0-s0: already done, skipped', 'wd0-s0: already done, skipped']);
+    const at32 = readResults(join(out, 'ADD-R-32', 'results.json')).runs[0];
+    expect([at32.status, at32.base]).toEqual(['done', at8.base]);
+    expect(JSON.parse(readFileSync(join(out, 'ADD-R-calibration.json'), 'utf8')).scores.map((s: SizeScore) => s.size)).toEqual([8, 16, 32]);
+  });
+
+  it('--help prints every flag with its default to stdout and exits 0', async () => {
+    const [stdout, stderr]: string[][] = [[], []];
+    expect(await main(['--task', 'KV', '--help'], { createEngine: cpu, log: (l) => stdout.push(l), error: (l) => stderr.push(l) })).toBe(0);
+    expect([stdout, stderr]).toEqual([[HELP], []]);
+    for (const flag of ['--config', '--out', '--task', '--sizes', '--lambda', '--seeds', '-h, --help']) expect(HELP).toContain(`  ${flag}`);
+    expect(HELP).toMatch(/--lambda <L> .*\(default: the middle of the config's lambdas\)/);
+    expect(HELP).toMatch(/--seeds <s1,s2,\.\.\.> .*\(default: the config's seeds\)/);
+    expect(HELP).toMatch(/exit codes: 0 done, 1 error or bad arguments, 130 cancelled/);
+  });
+
+  it('keeps base checkpoints in the shared store and every other phase in the size\'s own', async () => {
+    const calls: string[] = [];
+    const fake = (name: string): ResultStore => new Proxy({} as ResultStore, { get: (_, method: string) => async (...a: unknown[]) => void calls.push(`${name}.${method}(${a.slice(0, 3).join(',')})`) });
+    const store = sharedBaseStore(fake('own'), fake('shared'));
+    const bytes = new ArrayBuffer(4);
+    await store.saveCheckpoint('s-8', 'wd0-s0', 'pretrain', bytes, 4);
+    await store.loadCheckpoint('s-8', 'wd0-s0', 'base');
+    await store.saveCheckpoint('s-8', 'wd0-s0', 'finetune:KV', bytes, 4);
+    await store.deleteCheckpoints('s-8', 'wd0-s0', 'pretrain');
+    await store.deleteCheckpoints('s-8', 'wd0-s0'); // a finished run: its own fine-tuning checkpoints only
+    expect(calls).toEqual([
+      `shared.saveCheckpoint(${BASE_STORE_ID},wd0-s0,pretrain)`, `shared.loadCheckpoint(${BASE_STORE_ID},wd0-s0,base)`,
+      'own.saveCheckpoint(s-8,wd0-s0,finetune:KV)', `shared.deleteCheckpoints(${BASE_STORE_ID},wd0-s0,pretrain)`, 'own.deleteCheckpoints(s-8,wd0-s0,)',
+    ]);
   });
 
   it('refuses a size the task cannot supply before anything runs', async () => {
@@ -120,6 +168,7 @@ describe('npm run calibrate on the tiny preset (CPU engine)', () => {
     const code = await main(['--config', TINY_CONFIG, '--out', out, '--task', 'ADD-R', '--sizes', '8,320000', '--seeds', '0'], {
       createEngine: async (config) => (engines++, cpu(config)),
       log: (l) => lines.push(l),
+      error: (l) => lines.push(l),
     });
     expect(code).toBe(1);
     expect(lines.join('\n')).toMatch(/error: calibration sweep for ADD-R at 320000 is not a valid sweep definition[\s\S]*tasks\.0\.trainSize: ADD-R can supply at most 202725 training examples/);
@@ -133,7 +182,9 @@ describe('npm run calibrate on the tiny preset (CPU engine)', () => {
     const lines: string[] = [];
     let engines = 0;
     const lostOnFirst = async (config: ModelConfig) => (engines++ === 0 ? Promise.reject(new Error('the GPU device was lost (test)')) : cpu(config));
-    expect(await main(argv, { createEngine: lostOnFirst, log: (l) => lines.push(l) })).toBe(1);
+    const errors: string[] = [];
+    expect(await main(argv, { createEngine: lostOnFirst, log: (l) => lines.push(l), error: (l) => (lines.push(l), errors.push(l)) })).toBe(1);
+    expect(errors.join('\n')).toMatch(/^error: SENT at 8 examples failed: the GPU device was lost \(test\)[\s\S]*\nerror: the sweep failed at 8 examples/);
     const text = lines.join('\n');
     expect(text).toMatch(/SENT at 8 examples failed: the GPU device was lost \(test\)/);
     expect(text).toMatch(/\n\s+8 examples: failed \(the GPU device was lost \(test\)\)\n\s+16 examples: \d+\.\d%, -?\d+\.\d% above chance/);
@@ -149,22 +200,24 @@ describe('npm run calibrate on the tiny preset (CPU engine)', () => {
     const again: string[] = [];
     expect(await main(argv, { createEngine: cpu, log: (l) => again.push(l) })).toBe(0);
     expect(again.join('\n')).toMatch(/wd0-s0: already done, skipped/);
+    expect(again.join('\n')).not.toMatch(/wd0-s0: pretraining/); // size 8 fine-tunes the base size 16 pretrained
     const resumed = JSON.parse(readFileSync(file, 'utf8'));
     expect(resumed.failed).toEqual([]);
     expect(resumed.scores.map((s: SizeScore) => s.seeds)).toEqual([1, 1]);
     expect(resumed.scores[1]).toEqual(sixteen);
-    expect(readdirSync(out).sort()).toEqual(['SENT-16', 'SENT-8', 'SENT-calibration.json']);
+    expect(readdirSync(out).sort()).toEqual(['SENT-16', 'SENT-8', 'SENT-base', 'SENT-calibration.json']);
   });
 
-  it('Ctrl-C stops at the size in flight: no score from its part of the runs, no summary; a rerun finishes', async () => {
+  it('Ctrl-C or SIGTERM stops at the size in flight: no score from its part of the runs, no summary, exit 130; a rerun finishes', async () => {
     const out = join(root, 'stopped');
     const argv = ['--config', TINY_CONFIG, '--out', out, '--task', 'ADD-R', '--sizes', '8,16', '--seeds', '0'];
     const stop = new AbortController();
     const lines: string[] = [];
     const stopOnStart = async (config: ModelConfig) => (stop.abort(), cpu(config));
-    expect(await main(argv, { createEngine: stopOnStart, signal: stop.signal, log: (l) => lines.push(l) })).toBe(1);
+    expect(await main(argv, { createEngine: stopOnStart, signal: stop.signal, log: (l) => lines.push(l) })).toBe(130);
     expect(lines.join('\n')).toMatch(/cancelled at 8 examples \(run the same command again to resume\)/);
-    expect(readdirSync(out)).toEqual(['ADD-R-8']);
+    expect(readdirSync(out).sort()).toEqual(['ADD-R-16', 'ADD-R-8', 'ADD-R-base']); // every size opened before anything ran
+    expect(existsSync(join(out, 'ADD-R-16', 'results.json'))).toBe(false);
 
     expect(await main(argv, { createEngine: cpu, log: () => undefined })).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'ADD-R-calibration.json'), 'utf8'));

@@ -1,32 +1,58 @@
 // Calibrate a task's training-set size (science.md, issue 11: a mid-lambda model should land between 30% and
 // 70% after fine-tuning, so the sweep can show differences in both directions):
 //   npm run calibrate -- --config <sweep.json> --out <dir> --task <name> --sizes 10000,20000,40000
-//                        [--lambda L] [--seeds 0,1,2]
+//                        [--lambda L] [--seeds 0,1,2]        (--help: every flag and its default)
 // For each size, a sweep derived from the config (one lambda: the middle of its grid unless --lambda; its seeds
-// unless --seeds; only this task, at that size; no probes, no random-init control) runs through `npm run
-// sweep` into <dir>/<task>-<size> (resumable, like any sweep), on one GPU device. Every size's sweep is built
-// and validated before any runs, so a size the task cannot supply is refused at once (sweep.ts). The band
-// applies to the score above chance, (score - chance) / (1 - chance): chance is 0 for exact match and one over
-// the choices for SENT (50%), whose raw 51% is the floor, not the band. Then a table of the score after
+// unless --seeds; only this task, at that size; no probes, no random-init control) runs with the sweep CLI's
+// runner into <dir>/<task>-<size> (resumable, like any sweep), on one GPU device. The sizes differ only in the
+// fine-tuning set, so each (lambda, seed) base model is pretrained and measured once: its pretraining and base
+// checkpoints live in <dir>/<task>-base (sharedBaseStore), and every other size starts that run from the base
+// measurements of the size that made them (startFromBases; a test set depends only on seed and testSize, so
+// the zero-shot score is the same) and only fine-tunes. Every size's sweep is built and validated, and every
+// size directory opened, before any runs, so a size the task cannot supply is refused at once (sweep.ts). The
+// band applies to the score above chance, (score - chance) / (1 - chance): chance is 0 for exact match and one
+// over the choices for SENT (50%), whose raw 51% is the floor, not the band. Then a table of the score after
 // fine-tuning per size (mean over seeds, raw and above chance, each seed's), and the smallest size whose score
 // above chance lands in the band (inBand, null if none), written to <dir>/<task>-calibration.json with advice.
 // Threshold tasks (KV, ADD-R at this size) are learned by some seeds and not others: scores that fall as size
 // grows mean one seed per size is not enough, and the advice says so. A size whose sweep fails is recorded
-// (score null, its error) and the others still run and are written. Exit codes: 0 done, 1 error or a size failed.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// (score null, its error) and the others still run and are written. Progress goes to stdout, errors to stderr.
+// Exit codes (EXIT): 0 done, 1 error or a size failed, 130 cancelled by Ctrl-C or SIGTERM (no summary; rerun).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Corpus } from '../data/corpus';
+import { loadCorpusFromDisk } from '../data/node';
 import type { Gpu } from '../gpu/adapter';
 import { createNodeGpu } from '../gpu/node';
-import { RESULTS_FILE } from '../lab/persist/files';
-import { parseResults, type Results } from '../lab/results';
-import { parseSweep, TASKS, type SweepDefinition, type TaskName } from '../lab/sweep';
+import { openFileStore } from '../lab/persist/files';
+import type { ResultStore } from '../lab/persist/types';
+import { RESULTS_VERSION, type Results, type RunResult } from '../lab/results';
+import { checkSweepRunnable, requiredDataFiles, runSweep } from '../lab/runner';
+import { parseSweep, runId, sweepRuns, TASKS, type SweepDefinition, type TaskName } from '../lab/sweep';
 import { SENT_CHOICES } from '../data/tasks/sent';
-import { main as runSweepCli, readSweepFile, type SweepDeps } from './sweep';
-import { errorLine, isMainCommand, stopOnCtrlC, UsageError } from '../util/cli';
+import { openSweepDir, readSweepFile, sweepEngines, sweepPrinter, type SweepDeps, type SweepDir } from './sweep';
+import { errorLine, EXIT, helpText, isMainCommand, outputOf, parseFlags, stopOnSignals, UsageError, wantsHelp } from '../util/cli';
 
 export const USAGE =
   'usage: npm run calibrate -- --config <sweep.json> --out <dir> --task <name> --sizes n1,n2,... [--lambda L] [--seeds s1,s2]\n' +
-  '  (the 30-70% band applies to the score above chance, (score - chance) / (1 - chance); use 3 seeds for threshold tasks)';
+  '  (the 30-70% band applies to the score above chance, (score - chance) / (1 - chance); use 3 seeds for threshold tasks; --help: every flag)';
+
+export const HELP = helpText(
+  USAGE.split('\n')[0],
+  'Fine-tunes one lambda\'s base models on a task at each candidate training-set size and finds the smallest size whose\n' +
+    'score after fine-tuning lands 30-70% of the way from chance to perfect. Each (lambda, seed) base model is pretrained\n' +
+    'and measured once, in <out>/<task>-base, and fine-tuned at every size. node dist-cli/calibrate.mjs takes the same arguments.',
+  [
+    { flag: '--config <file>', help: 'the sweep definition the sizes are calibrated for (required): its preset, pretraining, fine-tuning, testSize' },
+    { flag: '--out <dir>', help: 'where the runs go (required): <task>-<size>/ sweep directories, <task>-base/ and <task>-calibration.json' },
+    { flag: '--task <name>', help: `the task (required): ${TASKS.filter((t) => t !== 'DOMAIN').join(', ')} (DOMAIN is scored in bits/char, not a band)` },
+    { flag: '--sizes <n1,n2,...>', help: 'candidate training-set sizes (required), each at most what the task can supply' },
+    { flag: '--lambda <L>', help: 'the weight decay to calibrate at (default: the middle of the config\'s lambdas)' },
+    { flag: '--seeds <s1,s2,...>', help: 'the seeds whose mean decides (default: the config\'s seeds); use 3 for threshold tasks (KV, ADD-R)' },
+  ],
+  ['Ctrl-C or SIGTERM stops at the next submit without a summary; the same command again resumes from the last checkpoints.',
+    'Add sizes later by giving the earlier ones too: the base models in <task>-base are fine-tuned, not pretrained again (delete it to free the space).'],
+);
 
 /** The band a mid-lambda score above chance should land in (fractions of the way from chance to perfect). */
 export const BAND = [0.3, 0.7] as const;
@@ -58,19 +84,14 @@ function oneLambda(text: string): number {
 }
 
 export function parseCalibrateArgs(argv: readonly string[]): CalibrateArgs {
-  const given: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    if (!['--config', '--out', '--task', '--sizes', '--lambda', '--seeds'].includes(argv[i])) throw new UsageError(`unknown argument "${argv[i]}"`);
-    if (argv[i + 1] === undefined) throw new UsageError(`${argv[i]} needs a value`);
-    given[argv[i]] = argv[i + 1];
-  }
-  for (const flag of ['--config', '--out', '--task', '--sizes']) if (!given[flag]) throw new UsageError(`${flag} is required`);
+  const given = parseFlags(argv, ['--config', '--out', '--task', '--sizes', '--lambda', '--seeds'] as const);
+  for (const flag of ['--config', '--out', '--task', '--sizes'] as const) if (!given[flag]) throw new UsageError(`${flag} is required`);
   const task = given['--task'] as TaskName;
   if (!TASKS.includes(task) || task === 'DOMAIN') throw new UsageError(`--task must be one of ${TASKS.filter((t) => t !== 'DOMAIN').join(', ')} (DOMAIN is scored in bits/char, not a band), got "${task}"`);
-  const sizes = [...new Set(numbers('--sizes', given['--sizes'], true))].sort((a, b) => a - b);
+  const sizes = [...new Set(numbers('--sizes', given['--sizes']!, true))].sort((a, b) => a - b);
   const lambda = given['--lambda'] === undefined ? undefined : oneLambda(given['--lambda']);
   const seeds = given['--seeds'] === undefined ? undefined : numbers('--seeds', given['--seeds'], true);
-  return { config: given['--config'], out: given['--out'], task, sizes, ...(lambda === undefined ? {} : { lambda }), ...(seeds ? { seeds } : {}) };
+  return { config: given['--config']!, out: given['--out']!, task, sizes, ...(lambda === undefined ? {} : { lambda }), ...(seeds ? { seeds } : {}) };
 }
 
 /** The middle of the sweep's lambda grid (the default sweep: 0.3). */
@@ -168,46 +189,130 @@ function tableLine(s: SizeScore): string {
   return `${size}${pct(s.score)}, ${pct(s.aboveChance)} above chance (${s.seeds} seed${s.seeds === 1 ? '' : 's'}: ${s.seedScores.map(pct).join(', ')})`;
 }
 
+/** The phases of a run that make its base model: the same at every size, so kept where every size finds them. */
+const BASE_PHASES: ReadonlySet<string> = new Set(['pretrain', 'base']);
+/** The id the base checkpoints are stored under in <out>/<task>-base (loadBase checks model, phase, lambda and seed). */
+export const BASE_STORE_ID = 'calibration-base';
+
+/**
+ * A size's store whose pretraining and base checkpoints live in `shared` instead, under BASE_STORE_ID: a size
+ * finds the base models another size pretrained (the runner's loadBase, then no pretraining), and deleting a
+ * finished run's checkpoints frees only the size's own (fine-tuning) ones, not the base the other sizes use.
+ */
+export function sharedBaseStore(own: ResultStore, shared: ResultStore): ResultStore {
+  const base = (phase: string | undefined) => phase !== undefined && BASE_PHASES.has(phase);
+  return {
+    saveSweep: (sweepId, results) => own.saveSweep(sweepId, results),
+    saveRun: (sweepId, run) => own.saveRun(sweepId, run),
+    saveControl: (sweepId, control) => own.saveControl(sweepId, control),
+    saveCheckpoint: (sweepId, id, phase, bytes, step) => (base(phase) ? shared.saveCheckpoint(BASE_STORE_ID, id, phase, bytes, step) : own.saveCheckpoint(sweepId, id, phase, bytes, step)),
+    loadCheckpoint: (sweepId, id, phase) => (base(phase) ? shared.loadCheckpoint(BASE_STORE_ID, id, phase) : own.loadCheckpoint(sweepId, id, phase)),
+    deleteCheckpoints: (sweepId, id, phase) => (base(phase) ? shared.deleteCheckpoints(BASE_STORE_ID, id, phase) : own.deleteCheckpoints(sweepId, id, phase)),
+    loadSweep: (sweepId) => own.loadSweep(sweepId),
+    listSweeps: () => own.listSweeps(),
+    loadAll: () => own.loadAll(),
+    deleteSweep: (sweepId) => own.deleteSweep(sweepId),
+  };
+}
+
+/** Runs whose base model is pretrained and measured (or diverged), by run id, and the size directory that made them. */
+export type Bases = Map<string, { run: RunResult; where: string }>;
+
+export function addBases(bases: Bases, results: Results | undefined, where: string): void {
+  for (const run of results?.runs ?? []) {
+    if (!bases.has(run.id) && ((run.base && run.pretrain) || run.status === 'diverged')) bases.set(run.id, { run, where });
+  }
+}
+
+const TERMINAL: ReadonlySet<RunResult['status']> = new Set(['done', 'diverged', 'failed']);
+
+/**
+ * The results a size resumes from, with every run that has no base measurements yet started from `bases`: with
+ * its base checkpoint stored (`hasBase`) it resumes as 'measuring' with the base's pretraining record and
+ * measurements, so the runner neither pretrains nor measures it and goes on to fine-tune; a diverged base is
+ * diverged at every size. undefined when there is nothing to resume and nothing to start from.
+ */
+export async function startFromBases(dir: SweepDir, sweep: SweepDefinition, device: Results['device'], bases: Bases, hasBase: (id: string) => Promise<boolean>): Promise<Results | undefined> {
+  const time = new Date().toISOString();
+  const started: RunResult[] = [];
+  for (const key of sweepRuns(sweep)) {
+    const own = dir.resume?.runs.find((r) => r.id === runId(key));
+    const from = bases.get(runId(key));
+    if (!from || (own && (own.base || TERMINAL.has(own.status)))) continue;
+    const diverged = from.run.status === 'diverged';
+    if (!diverged && !(await hasBase(from.run.id))) continue;
+    const event = { time, kind: 'base', message: `base model pretrained and measured in ${from.where} (one per lambda and seed, fine-tuned at every size)` };
+    const { error, ...run } = from.run;
+    const common = { ...run, finetunes: [], events: [...(own?.events ?? []), event] };
+    started.push(diverged ? { ...common, status: 'diverged', ...(error === undefined ? {} : { error }) } : { ...common, status: 'measuring' });
+  }
+  if (!started.length) return dir.resume;
+  const doc: Results = dir.resume ?? { kind: 'plasticity-lab-results', version: RESULTS_VERSION, sweep, createdAt: time, updatedAt: time, device, runs: [], controls: [] };
+  return { ...doc, runs: [...doc.runs.filter((r) => !started.some((s) => s.id === r.id)), ...started] };
+}
+
 interface SizeSweep {
   size: number;
   sweep: SweepDefinition;
-  dir: string;
+  dir: SweepDir;
 }
 
-/** Runs one size's sweep (resuming what its directory holds) and reads its score; a failure is recorded, not thrown. */
-async function measureSize(task: TaskName, { size, sweep, dir }: SizeSweep, deps: SweepDeps, log: (line: string) => void): Promise<SizeScore> {
+interface Shared {
+  corpus: Corpus;
+  baseStore: ResultStore;
+  bases: Bases;
+  deps: SweepDeps;
+  log: (line: string) => void;
+}
+
+/** Runs one size's sweep (resuming what its directory holds, starting runs from the bases) and reads its score;
+ *  a failure is recorded, not thrown. */
+async function measureSize(task: TaskName, { size, sweep, dir }: SizeSweep, { corpus, baseStore, bases, deps, log }: Shared): Promise<SizeScore> {
   try {
-    mkdirSync(dir, { recursive: true });
-    const config = join(dir, 'sweep.json');
-    writeFileSync(config, JSON.stringify(sweep, null, 2));
-    log(`--- ${task} at ${size} examples, lambda ${sweep.lambdas[0]}, seeds ${sweep.seeds.join(',')}`);
-    const lines: string[] = [];
-    const code = await runSweepCli(['--config', config, '--out', dir], { ...deps, log: (line) => (lines.push(line), log(line)) });
-    if (code !== 0) throw new Error(lines.at(-1)?.replace(/^error: /, '').replace(/\nusage: [\s\S]*$/, '') ?? `exit code ${code}`);
-    const file = join(dir, RESULTS_FILE);
-    return sizeScore(parseResults(JSON.parse(readFileSync(file, 'utf8')), file), task, size);
+    writeFileSync(join(dir.out, 'sweep.json'), JSON.stringify(sweep, null, 2)); // what `npm run sweep` would resume it with
+    const engines = await sweepEngines(sweep, deps);
+    log(`--- ${task} at ${size} examples, lambda ${sweep.lambdas[0]}, seeds ${sweep.seeds.join(',')}, on ${engines.device.adapter}: ${dir.out}`);
+    const hasBase = (id: string) => baseStore.loadCheckpoint(BASE_STORE_ID, id, 'base').then((c) => c !== undefined, () => false);
+    const resume = await startFromBases(dir, sweep, engines.device, bases, hasBase);
+    const store = sharedBaseStore(dir.store, baseStore);
+    const results = await runSweep({ ...engines, corpus, store, emit: sweepPrinter(log) }, sweep, { sweepId: dir.sweepId, signal: deps.signal, resume });
+    await store.saveSweep(dir.sweepId, results);
+    addBases(bases, results, dir.out);
+    return sizeScore(results, task, size);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    log(`${task} at ${size} examples failed: ${message}\n(the other sizes go on; run the same command again to resume this one)`);
+    (deps.error ?? console.error)(`error: ${task} at ${size} examples failed: ${message}\n(the other sizes go on; run the same command again to resume this one)`);
     return failedSize(task, size, message);
   }
 }
 
 export async function main(argv: readonly string[], deps: SweepDeps = {}): Promise<number> {
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const { log, error: fail } = outputOf(deps);
+  if (wantsHelp(argv)) return (log(HELP), EXIT.done);
   let gpu: Gpu | undefined = deps.gpu;
   try {
     const args = parseCalibrateArgs(argv);
     const base = readSweepFile(args.config);
     const sweeps = args.sizes.map((size) => ({ size, sweep: calibrationSweep(base, args, size), dir: resolve(join(args.out, `${args.task}-${size}`)) }));
+    const corpus = await loadCorpusFromDisk({ dir: deps.dataDir, files: requiredDataFiles(sweeps[0].sweep) });
+    // Every size directory opened (a stale one refused) before anything runs; their base models are every size's.
+    const bases: Bases = new Map();
+    const sizes: SizeSweep[] = [];
+    for (const { size, sweep, dir } of sweeps) {
+      checkSweepRunnable(sweep, corpus, `the calibration sweep for ${args.task} at ${size}`);
+      sizes.push({ size, sweep, dir: await openSweepDir(dir, sweep) });
+      addBases(bases, sizes.at(-1)!.dir.resume, dir);
+    }
+    const baseStore = await openFileStore(resolve(join(args.out, `${args.task}-base`)));
     if (!deps.createEngine) gpu ??= await createNodeGpu('plasticity-lab-calibrate');
+    const shared: Shared = { corpus, baseStore, bases, deps: { ...deps, gpu, log, error: fail }, log };
     const scores: SizeScore[] = [];
-    for (const sizeSweep of sweeps) {
-      const score = await measureSize(args.task, sizeSweep, { ...deps, gpu }, log);
+    for (const size of sizes) {
+      const score = await measureSize(args.task, size, shared);
       // A stopped size holds part of its runs: no score from it, and no summary until a rerun finishes them.
       if (deps.signal?.aborted) {
-        log(`cancelled at ${sizeSweep.size} examples (run the same command again to resume)`);
-        return 1;
+        log(`cancelled at ${size.size} examples (run the same command again to resume)`);
+        return EXIT.cancelled;
       }
       scores.push(score);
     }
@@ -223,17 +328,17 @@ export async function main(argv: readonly string[], deps: SweepDeps = {}): Promi
     const bandOn = 'aboveChance = (score - chance) / (1 - chance)';
     writeFileSync(summary, JSON.stringify({ task: args.task, lambda, chance, band: BAND, bandOn, scores, inBand: sizeInBand(scores)?.size ?? null, advice, failed, config: args.config }, null, 2));
     log(`wrote ${summary}`);
-    if (failed.length) log(`error: the sweep failed at ${failed.join(', ')} examples (see above)`);
-    return failed.length ? 1 : 0;
+    if (failed.length) fail(`error: the sweep failed at ${failed.join(', ')} examples (see above)`);
+    return failed.length ? EXIT.error : EXIT.done;
   } catch (error) {
-    log(errorLine(error, USAGE));
-    return 1;
+    fail(errorLine(error, USAGE));
+    return EXIT.error;
   } finally {
     if (!deps.gpu) gpu?.device.destroy();
   }
 }
 
 if (isMainCommand('calibrate')) {
-  const signal = stopOnCtrlC();
+  const signal = stopOnSignals();
   process.exitCode = await main(process.argv.slice(2), { signal });
 }

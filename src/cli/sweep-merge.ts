@@ -3,16 +3,29 @@
 // Every input is validated with the results schema and must hold the same sweep definition (the merge refuses
 // otherwise, naming the field that differs). Runs and controls are combined in the sweep's order (merge.ts);
 // the output is a results file the page imports, written whole or not at all (a temporary file and a rename);
-// an --out that is one of the inputs is refused before anything is read. Exit codes: 0 merged, 1 error.
+// an --out that is one of the inputs is refused before anything is read. Notes go to stdout, errors to stderr.
+// Exit codes: 0 merged, 1 error (`--help`: the flags).
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { mergeResults, type MergeInput } from '../lab/merge';
 import { RESULTS_FILE } from '../lab/persist/files';
 import { parseResults, resultsToJson } from '../lab/results';
-import { errorLine, isMainCommand, UsageError } from '../util/cli';
+import { errorLine, EXIT, helpText, isMainCommand, outputOf, UsageError, wantsHelp, type CliOutput } from '../util/cli';
 import { writeFileAtomic } from './trainFiles';
 
-export const USAGE = 'usage: npm run sweep:merge -- --out <merged.json> <dir or results.json> [more ...]';
+export const USAGE = 'usage: npm run sweep:merge -- --out <merged.json> <dir or results.json> [more ...]        (--help: every flag)';
+
+export const HELP = helpText(
+  USAGE,
+  'Merges the results of a sharded sweep (or of several sessions) into one results file the page imports.\n' +
+    'Every input must hold the same sweep definition; runs missing or unfinished are noted. node dist-cli/sweep-merge.mjs takes the same arguments.',
+  [
+    { flag: '--out <file>', help: 'the merged results file (required): written whole or not at all, never over one of the inputs' },
+    { flag: '<dir or file> ...', help: 'the inputs (at least one): a sweep directory (its results.json) or a results file' },
+  ],
+  [],
+  'exit codes: 0 merged, 1 error or bad arguments',
+);
 
 export function parseMergeArgs(argv: readonly string[]): { out: string; inputs: string[] } {
   const inputs: string[] = [];
@@ -57,8 +70,9 @@ export function readResultsInput(path: string): MergeInput {
   return { where: file, results: parseResults(json, file) };
 }
 
-export function main(argv: readonly string[], deps: { log?: (line: string) => void } = {}): number {
-  const log = deps.log ?? ((line: string) => console.log(line));
+export function main(argv: readonly string[], deps: CliOutput = {}): number {
+  const { log, error: fail } = outputOf(deps);
+  if (wantsHelp(argv)) return (log(HELP), EXIT.done);
   try {
     const args = parseMergeArgs(argv);
     assertOutNotInput(args.out, args.inputs);
@@ -68,10 +82,10 @@ export function main(argv: readonly string[], deps: { log?: (line: string) => vo
     writeFileAtomic(out, resultsToJson(results));
     notes.forEach((note) => log(`note: ${note}`));
     log(`merged ${args.inputs.length} inputs: ${results.runs.length} runs, ${results.controls.length} controls of sweep "${results.sweep.name}" -> ${out}`);
-    return 0;
+    return EXIT.done;
   } catch (error) {
-    log(errorLine(error, USAGE));
-    return 1;
+    fail(errorLine(error, USAGE));
+    return EXIT.error;
   }
 }
 

@@ -8,21 +8,34 @@ import { createCpuEngine } from '../engine/cpu';
 import { INDEX_FILE, RESULTS_FILE } from '../lab/persist/files';
 import { parseResults } from '../lab/results';
 import { comparable, scratchDir, TINY_CONFIG, tinySweep } from '../lab/runner.testkit';
-import { main as merge } from './sweep-merge';
-import { main as sweepMain, parseSweepArgs, sweepIdOf } from './sweep';
+import type { ModelConfig } from '../model/config';
+import { HELP as MERGE_HELP, main as merge } from './sweep-merge';
+import { HELP, main as sweepMain, parseSweepArgs, sweepIdOf } from './sweep';
 
 const root = scratchDir('plasticity-sweep-cli-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function cli(argv: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  return sweepMain(argv, { createEngine: async (config) => createCpuEngine(config), log: (l) => lines.push(l) }).then((code) => ({ code, out: lines.join('\n') }));
+/** `out`: stdout and stderr in order; `stdout`, `stderr` apart; `engines`: how many engines were created. */
+interface Ran {
+  code: number;
+  out: string;
+  stdout: string[];
+  stderr: string[];
+  engines: number;
 }
 
-function mergeCli(argv: string[]): { code: number; out: string } {
-  const lines: string[] = [];
-  const code = merge(argv, { log: (l) => lines.push(l) });
-  return { code, out: lines.join('\n') };
+async function cli(argv: string[], signal?: AbortSignal): Promise<Ran> {
+  const [stdout, stderr, all]: string[][] = [[], [], []];
+  let engines = 0;
+  const createEngine = async (config: ModelConfig) => (engines++, createCpuEngine(config));
+  const code = await sweepMain(argv, { createEngine, signal, log: (l) => (stdout.push(l), all.push(l)), error: (l) => (stderr.push(l), all.push(l)) });
+  return { code, out: all.join('\n'), stdout, stderr, engines };
+}
+
+function mergeCli(argv: string[]): Omit<Ran, 'engines'> {
+  const [stdout, stderr, all]: string[][] = [[], [], []];
+  const code = merge(argv, { log: (l) => (stdout.push(l), all.push(l)), error: (l) => (stderr.push(l), all.push(l)) });
+  return { code, out: all.join('\n'), stdout, stderr };
 }
 
 function configFile(name: string, content: unknown): string {
@@ -60,6 +73,45 @@ describe('npm run sweep: arguments and sweep files', () => {
     const { code, out } = await cli(['--config', TINY_CONFIG, '--out', join(root, 'never'), '--shard', '4/4']);
     expect([code, out]).toEqual([1, expect.stringMatching(/--shard 4\/4: need 0 <= i < n/)]);
     expect((await cli(['--confg', TINY_CONFIG])).out).toMatch(/unknown argument "--confg"[\s\S]*usage: npm run sweep/);
+  });
+
+  it('--help prints every flag to stdout and exits 0 (sweep and sweep:merge)', async () => {
+    for (const argv of [['--help'], ['--config', 'x.json', '-h']]) {
+      const help = await cli(argv);
+      expect([help.code, help.stderr, help.stdout]).toEqual([0, [], [HELP]]);
+    }
+    for (const flag of ['--config <file>', '--out <dir>', '--shard <i/n>', '-h, --help']) expect(HELP).toContain(`  ${flag}`);
+    expect(HELP).toMatch(/--shard <i\/n> .*\(default: the whole sweep\)/);
+    expect(HELP).toMatch(/exit codes: 0 done, 1 error or bad arguments, 130 cancelled/);
+    const mergeHelp = mergeCli(['--out', 'x.json', '--help']);
+    expect([mergeHelp.code, mergeHelp.stderr, mergeHelp.stdout]).toEqual([0, [], [MERGE_HELP]]);
+    expect(MERGE_HELP).toMatch(/--out <file> .*\n.*<dir or file> \.\.\./);
+  });
+
+  it('writes errors to stderr, apart from progress (sweep and sweep:merge)', async () => {
+    const bad = await cli(['--config', join(root, 'missing.json'), '--out', join(root, 'never')]);
+    expect([bad.code, bad.stdout]).toEqual([1, []]);
+    expect(bad.stderr.join('\n')).toMatch(/^error: cannot read --config .*missing\.json: ENOENT\nusage: npm run sweep/);
+    const badMerge = mergeCli(['--out', join(root, 'no.json'), join(root, 'missing')]);
+    expect([badMerge.code, badMerge.stdout]).toEqual([1, []]);
+    expect(badMerge.stderr.join('\n')).toMatch(/^error: .*missing.* does not exist/);
+  });
+
+  it('a shard that holds no runs says so and exits 0, writing nothing and starting no engine', async () => {
+    const out = join(root, 'empty-shard');
+    const empty = await cli(['--config', TINY_CONFIG, '--out', out, '--shard', '5/6']); // the tiny sweep has 4 runs
+    expect([empty.code, empty.engines, empty.stderr]).toEqual([0, 0, []]);
+    expect(empty.out).toBe(`shard 5/6 of sweep "tiny: smoke sweep" holds no runs (the sweep has 4): nothing to run, nothing written to ${out}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a cancelled sweep (Ctrl-C, SIGTERM) exits 130, so `sweep && sweep:merge` stops', async () => {
+    const out = join(root, 'cancelled');
+    const abort = new AbortController();
+    abort.abort();
+    const cancelled = await cli(['--config', TINY_CONFIG, '--out', out], abort.signal);
+    expect(cancelled.code, cancelled.out).toBe(130);
+    expect(cancelled.stdout.at(-1)).toMatch(/^cancelled \(run the same command again to resume\) in /);
   });
 
   it('names a sweep by its definition', () => {

@@ -1,13 +1,14 @@
 // Run a sweep headless on Node + Dawn (the same runner as the page):
-//   npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]
+//   npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]        (--help: every flag)
 // The config is a sweep definition (configs/default.json, configs/tiny.json), validated: a bad field is named.
 // --out is the sweep's directory (results.json, store.json, checkpoints/, persist/files.ts); running the same
 // command again skips finished runs and resumes unfinished ones from their last checkpoint; a directory whose
 // results it cannot take over whole (a corrupt record, a results.json without store.json) is refused
 // untouched. --shard i/n runs only shard i (0-based) of n (shardRuns: round-robin, deterministic), for job
-// arrays: one directory per shard, then `npm run sweep:merge`. Random-init controls of a seed go with the
-// shard that holds the seed's first lambda. Exit codes: 0 done (or cancelled with Ctrl-C: rerun to resume),
-// 1 error.
+// arrays: one directory per shard, then `npm run sweep:merge`; a shard that holds no run says so and exits 0
+// without starting the GPU. Random-init controls of a seed go with the shard that holds the seed's first
+// lambda. Progress goes to stdout, errors to stderr. Exit codes (EXIT): 0 done, 1 error, 130 cancelled by
+// Ctrl-C or SIGTERM (rerun to resume). calibrate.ts runs its sweeps through openSweepDir and sweepEngines.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadCorpusFromDisk } from '../data/node';
@@ -16,16 +17,28 @@ import { WebGpuEngine } from '../engine/webgpu';
 import { describeAdapter, type Gpu } from '../gpu/adapter';
 import { createNodeGpu } from '../gpu/node';
 import { paramCount, type ModelConfig } from '../model/config';
-import { INDEX_FILE, openFileStore, RESULTS_FILE } from '../lab/persist/files';
+import { INDEX_FILE, openFileStore, RESULTS_FILE, type FileResultStore } from '../lab/persist/files';
 import type { Results, Score } from '../lab/results';
 import { canonicalJson, sweepDifference } from '../lab/resultsBook';
 import { checkSweepRunnable, requiredDataFiles, runSweep, type RunnerEvent } from '../lab/runner';
 import { maxBatchTokens, runTimescale } from '../lab/runnerPlan';
 import type { MemoryLimits } from '../train/memory';
 import { parseSweep, pretrainSteps, runId, runModel, shardRuns, sweepRuns, type RunKey, type SweepDefinition } from '../lab/sweep';
-import { errorLine, isMainCommand, stopOnCtrlC, UsageError } from '../util/cli';
+import { errorLine, EXIT, helpText, isMainCommand, outputOf, parseFlags, stopOnSignals, UsageError, wantsHelp, type CliOutput } from '../util/cli';
 
-export const USAGE = 'usage: npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]';
+export const USAGE = 'usage: npm run sweep -- --config <sweep.json> --out <dir> [--shard i/n]        (--help: every flag)';
+
+export const HELP = helpText(
+  USAGE,
+  'Runs a sweep (pretraining, measurements, fine-tuning per lambda and seed) on Node + Dawn with the page\'s runner.\n' +
+    'The same arguments work with node dist-cli/sweep.mjs once dist-cli/ is built (what job arrays should run).',
+  [
+    { flag: '--config <file>', help: 'the sweep definition (required): configs/default.json, configs/tiny.json, or one the page wrote' },
+    { flag: '--out <dir>', help: 'the sweep\'s directory (required): results.json, store.json, checkpoints/; the same command again resumes it' },
+    { flag: '--shard <i/n>', help: 'only shard i (0-based) of n: every n-th run of the sweep (default: the whole sweep); merge with npm run sweep:merge' },
+  ],
+  ['Every status change is written at once and every phase checkpoints along the way: after Ctrl-C, SIGTERM or a crash, run the same command again.'],
+);
 
 export interface SweepArgs {
   config: string;
@@ -34,12 +47,7 @@ export interface SweepArgs {
 }
 
 export function parseSweepArgs(argv: readonly string[]): SweepArgs {
-  const given: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    if (!['--config', '--out', '--shard'].includes(argv[i])) throw new UsageError(`unknown argument "${argv[i]}"`);
-    if (argv[i + 1] === undefined) throw new UsageError(`${argv[i]} needs a value`);
-    given[argv[i]] = argv[i + 1];
-  }
+  const given = parseFlags(argv, ['--config', '--out', '--shard'] as const);
   if (!given['--config']) throw new UsageError('--config <sweep.json> is required');
   if (!given['--out']) throw new UsageError('--out <dir> is required');
   const shardText = given['--shard'];
@@ -122,71 +130,104 @@ export function summaryLines(results: Results, keys: readonly RunKey[]): string[
   });
 }
 
-export interface SweepDeps {
-  /** A device to use (tests); by default one is created and destroyed. */
+export interface SweepDeps extends CliOutput {
+  /** A device to use (tests, calibrate); by default one is created and destroyed. */
   gpu?: Gpu;
   /** Another engine (the CPU engine in orchestration tests); default: WebGpuEngine on the device. */
   createEngine?: (config: ModelConfig) => Promise<Engine>;
-  log?: (line: string) => void;
-  /** Cancel (Ctrl-C): the current phase stops at its next submit; a rerun resumes from the last checkpoint. */
+  /** Cancel (Ctrl-C, SIGTERM): the current phase stops at its next submit; a rerun resumes from the last checkpoint. */
   signal?: AbortSignal;
   /** Where the corpus is (default public/data). */
   dataDir?: string;
 }
 
-/** Runs the sweep (or one shard of it); returns the exit code. */
+/** A sweep directory opened to run one sweep in: its store, the sweep's id there, the results it holds (to resume). */
+export interface SweepDir {
+  out: string;
+  store: FileResultStore;
+  sweepId: string;
+  resume?: Results;
+}
+
+/** Opens (creating) `out` for `sweep`. Refuses, changing nothing, a results.json without store.json (a merged or
+ *  copied file) and the results of another sweep. */
+export async function openSweepDir(out: string, sweep: SweepDefinition): Promise<SweepDir> {
+  if (existsSync(join(out, RESULTS_FILE)) && !existsSync(join(out, INDEX_FILE))) {
+    throw new UsageError(`${out} holds ${RESULTS_FILE} but no ${INDEX_FILE}, so it is not a sweep directory this command can resume ` +
+      `(a merged or copied results file?); nothing was changed. Use another --out, or move ${RESULTS_FILE} away to run the sweep here.`);
+  }
+  const store = await openFileStore(out);
+  if (!store.sweepId) return { out, store, sweepId: sweepIdOf(sweep) };
+  const resume = (await store.loadSweep(store.sweepId)).results;
+  const diff = sweepDifference(resume.sweep, sweep);
+  if (diff) throw new UsageError(`${out} holds results of a different sweep ("${resume.sweep.name}", differs in ${diff}): use another --out`);
+  return { out, store, sweepId: store.sweepId, resume };
+}
+
+/** What runs a sweep's models: the engine factory, the device recorded in the results, its memory limits. */
+export interface SweepEngines {
+  createEngine: (config: ModelConfig) => Promise<Engine>;
+  device: Results['device'];
+  /** Known before any engine: the runner checks the sweep fits first. */
+  memoryLimits?: MemoryLimits;
+  /** The device, where one was created here (the caller destroys it). */
+  created?: Gpu;
+}
+
+/** deps.createEngine (tests: the CPU engine), or WebGpuEngine on deps.gpu or on a new device. */
+export async function sweepEngines(sweep: SweepDefinition, deps: SweepDeps, label = 'plasticity-lab-sweep'): Promise<SweepEngines> {
+  if (deps.createEngine) return { createEngine: deps.createEngine, device: { adapter: 'CPU engine (float64 reference)', vendor: 'cpu', architecture: 'cpu', build: __BUILD_ID__ } };
+  const g = deps.gpu ?? (await createNodeGpu(label));
+  return {
+    createEngine: (config) => WebGpuEngine.create(g, config, { maxTokens: maxBatchTokens(sweep) }),
+    device: { adapter: describeAdapter(g.adapter), vendor: g.adapter.vendor, architecture: g.adapter.architecture, build: __BUILD_ID__ },
+    memoryLimits: g.adapter.limits,
+    ...(deps.gpu ? {} : { created: g }),
+  };
+}
+
+/** Runs the sweep (or one shard of it); returns the exit code (EXIT: 0 done, 1 error, 130 cancelled). */
 export async function main(argv: readonly string[], deps: SweepDeps = {}): Promise<number> {
-  const log = deps.log ?? ((line: string) => console.log(line));
-  let gpu: Gpu | undefined = deps.gpu;
+  const { log, error: fail } = outputOf(deps);
+  if (wantsHelp(argv)) return (log(HELP), EXIT.done);
+  let created: Gpu | undefined;
   try {
     const args = parseSweepArgs(argv);
     const sweep = readSweepFile(args.config);
     const runs = args.shard ? shardRuns(sweep, args.shard.index, args.shard.count) : sweepRuns(sweep);
+    if (!runs.length) {
+      log(`shard ${args.shard!.index}/${args.shard!.count} of sweep "${sweep.name}" holds no runs (the sweep has ${sweepRuns(sweep).length}): ` +
+        `nothing to run, nothing written to ${args.out}`);
+      return EXIT.done;
+    }
     const corpus = await loadCorpusFromDisk({ dir: deps.dataDir, files: requiredDataFiles(sweep) });
     checkSweepRunnable(sweep, corpus, args.config);
-    const out = resolve(args.out);
-    if (existsSync(join(out, RESULTS_FILE)) && !existsSync(join(out, INDEX_FILE))) {
-      throw new UsageError(`${out} holds ${RESULTS_FILE} but no ${INDEX_FILE}, so it is not a sweep directory this command can resume ` +
-        `(a merged or copied results file?); nothing was changed. Use another --out, or move ${RESULTS_FILE} away to run the sweep here.`);
-    }
-    const store = await openFileStore(out);
-    let resume: Results | undefined;
-    if (store.sweepId) {
-      resume = (await store.loadSweep(store.sweepId)).results;
-      const diff = sweepDifference(resume.sweep, sweep);
-      if (diff) throw new UsageError(`${out} holds results of a different sweep ("${resume.sweep.name}", differs in ${diff}): use another --out`);
-    }
-    let createEngine = deps.createEngine;
-    let device: Results['device'] = { adapter: 'CPU engine (float64 reference)', vendor: 'cpu', architecture: 'cpu', build: __BUILD_ID__ };
-    let memoryLimits: MemoryLimits | undefined; // known before any engine: the runner checks the sweep fits first
-    if (!createEngine) {
-      const g = (gpu ??= await createNodeGpu('plasticity-lab-sweep'));
-      memoryLimits = g.adapter.limits;
-      createEngine = (config) => WebGpuEngine.create(g, config, { maxTokens: maxBatchTokens(sweep) });
-      device = { adapter: describeAdapter(g.adapter), vendor: g.adapter.vendor, architecture: g.adapter.architecture, build: __BUILD_ID__ };
-    }
+    const dir = await openSweepDir(resolve(args.out), sweep);
+    const engines = await sweepEngines(sweep, deps);
+    created = engines.created;
     const model = runModel(sweep);
     const ts = runTimescale(sweep, 1);
     log(`sweep "${sweep.name}": ${runs.length} of ${sweepRuns(sweep).length} runs${args.shard ? ` (shard ${args.shard.index}/${args.shard.count})` : ''}, ` +
       `preset ${sweep.preset} (${paramCount(model).toLocaleString('en-US')} params), ${pretrainSteps(sweep)} pretraining steps a run, S=${ts.S.toFixed(3)}`);
-    log(`device: ${device.adapter}; build ${device.build}; writing ${join(out, RESULTS_FILE)}`);
-    const sweepId = store.sweepId ?? sweepIdOf(sweep);
+    log(`device: ${engines.device.adapter}; build ${engines.device.build}; writing ${join(dir.out, RESULTS_FILE)}`);
     const started = performance.now();
-    const results = await runSweep({ createEngine, corpus, store, device, memoryLimits, emit: sweepPrinter(log) }, sweep, { sweepId, runs, signal: deps.signal, resume });
-    await store.saveSweep(sweepId, results);
+    const host = { ...engines, corpus, store: dir.store, emit: sweepPrinter(log) };
+    const results = await runSweep(host, sweep, { sweepId: dir.sweepId, runs, signal: deps.signal, resume: dir.resume });
+    await dir.store.saveSweep(dir.sweepId, results);
     summaryLines(results, runs).forEach((line) => log(line));
     const seconds = (performance.now() - started) / 1000;
-    log(`${deps.signal?.aborted ? 'cancelled (run the same command again to resume)' : 'finished'} in ${seconds.toFixed(1)} s; results in ${join(out, RESULTS_FILE)}`);
-    return 0;
+    const cancelled = deps.signal?.aborted === true;
+    log(`${cancelled ? 'cancelled (run the same command again to resume)' : 'finished'} in ${seconds.toFixed(1)} s; results in ${join(dir.out, RESULTS_FILE)}`);
+    return cancelled ? EXIT.cancelled : EXIT.done;
   } catch (error) {
-    log(errorLine(error, USAGE));
-    return 1;
+    fail(errorLine(error, USAGE));
+    return EXIT.error;
   } finally {
-    if (!deps.gpu) gpu?.device.destroy();
+    created?.device.destroy();
   }
 }
 
 if (isMainCommand('sweep')) {
-  const signal = stopOnCtrlC();
+  const signal = stopOnSignals();
   process.exitCode = await main(process.argv.slice(2), { signal });
 }

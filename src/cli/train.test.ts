@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuEngine } from '../engine/cpu';
 import type { Engine } from '../engine/types';
-import { scratchDir } from '../lab/runner.testkit';
+import { scratchDir, tinySweep } from '../lab/runner.testkit';
 import { PRESETS, type ModelConfig } from '../model/config';
 import { decodeCheckpoint, encodeCheckpoint } from '../train/checkpoint';
 import { pretrainPhase } from '../train/phase';
-import { main, parseTrainArgs } from './train';
+import { parseSweep } from '../lab/sweep';
+import { HELP, main, parseTrainArgs } from './train';
+import { MAX_LAMBDA } from '../lab/sweep';
 import { keepMetricsUpTo, writeFileAtomic } from './trainFiles';
 
 const root = scratchDir('plasticity-train-cli-');
@@ -29,10 +31,11 @@ const failingAt = (failAt: number) => async (config: ModelConfig): Promise<Engin
   return engine;
 };
 
-async function train(argv: string[], createEngine = cpu): Promise<{ code: number; out: string; lines: string[] }> {
-  const lines: string[] = [];
-  const code = await main(argv, { createEngine, log: (l) => lines.push(l) });
-  return { code, out: lines.join('\n'), lines };
+/** Runs the command; `lines`: stdout, `errors`: stderr, `out`: both in order. */
+async function train(argv: string[], createEngine = cpu, signal?: AbortSignal): Promise<{ code: number; out: string; lines: string[]; errors: string[] }> {
+  const [lines, errors, all]: string[][] = [[], [], []];
+  const code = await main(argv, { createEngine, signal, command: 'node dist-cli/train.mjs', log: (l) => (lines.push(l), all.push(l)), error: (l) => (errors.push(l), all.push(l)) });
+  return { code, out: all.join('\n'), lines, errors };
 }
 
 const run = (out: string, ...more: string[]) => ['--preset', 'tiny', '--wd', '0.1', '--steps', '8', '--eval-every', '2', '--val-batches', '1', '--out', out, ...more];
@@ -46,10 +49,41 @@ describe('npm run train: arguments', () => {
     for (const preset of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       expect(() => parseTrainArgs(['--preset', preset, '--wd', '0.1'])).toThrow(/--preset must be one of tiny, lab, tpp20, overtrained/);
     }
-    for (const wd of ['Infinity', '1e999', '-1', '', ' ', 'abc']) {
-      expect(() => parseTrainArgs(['--preset', 'tiny', '--wd', wd])).toThrow(`--wd (the weight decay lambda) must be a finite number >= 0, got "${wd}"`);
+    for (const wd of ['Infinity', '1e999', '-1', '', ' ', 'abc', '100.5', '1e9']) {
+      expect(() => parseTrainArgs(['--preset', 'tiny', '--wd', wd])).toThrow(`--wd (the weight decay lambda) must be a finite number from 0 to 100, got "${wd}"`);
     }
     expect(parseTrainArgs(['--preset', 'tiny', '--wd', '1e-3']).wd).toBe(0.001);
+    expect(parseTrainArgs(['--preset', 'tiny', '--wd', '100']).wd).toBe(100);
+    expect(() => parseTrainArgs(['--wd', '0.1'])).toThrow('--preset must be one of tiny, lab, tpp20, overtrained (or give --resume <checkpoint.bin>)');
+    expect(() => parseTrainArgs(['--preset', 'tiny'])).toThrow('--wd (the weight decay lambda) is required (or give --resume <checkpoint.bin>)');
+  });
+
+  it('takes the largest lambda from the sweep schema, so train and sweep accept the same range', () => {
+    expect(MAX_LAMBDA).toBe(100);
+    expect(() => parseSweep({ ...tinySweep(), lambdas: [MAX_LAMBDA + 1] })).toThrow(/lambdas\.0/);
+    expect(parseSweep({ ...tinySweep(), lambdas: [MAX_LAMBDA] }).lambdas).toEqual([MAX_LAMBDA]);
+  });
+
+  it('--help prints every flag with its default to stdout and exits 0, whatever else is given', async () => {
+    for (const argv of [['--help'], ['-h'], ['--preset', 'nope', '--help']]) {
+      const help = await train(argv);
+      expect([help.code, help.errors]).toEqual([0, []]);
+      expect(help.out).toBe(HELP);
+    }
+    for (const flag of ['--preset', '--wd', '--steps', '--seed', '--out', '--decay-group', '--eval-every', '--val-batches', '--resume', '-h, --help']) expect(HELP).toContain(`  ${flag}`);
+    expect(HELP).toContain(`the preset's token budget: tiny ${PRESETS.tiny.train.steps}, lab ${PRESETS.lab.train.steps}`);
+    expect(HELP).toMatch(/--seed <S> .*\(default 1\)/);
+    expect(HELP).toMatch(/--out <dir> .*default runs\/<preset>-wd<lambda>-s<seed>/);
+    expect(HELP).toMatch(/--val-batches <N> .*\(default 8\)/);
+    expect(HELP).toMatch(/--eval-every <N> .*0: only at the first and last step/);
+    expect(HELP).toMatch(/exit codes: 0 done, 1 error or bad arguments, 2 diverged, 130 cancelled/);
+  });
+
+  it('writes errors to stderr, not among the progress lines', async () => {
+    const bad = await train(['--preset', 'tiny', '--wd', '0.1', '--steps', 'x']);
+    expect(bad.code).toBe(1);
+    expect(bad.lines).toEqual([]);
+    expect(bad.errors.join('\n')).toMatch(/^error: --steps must be an integer >= 1, got "x"\nusage: npm run train/);
   });
 
   it('a phase config refuses a non-finite decay or peak learning rate', () => {
@@ -102,18 +136,26 @@ describe('npm run train: its --out directory', () => {
     expect((await train(run(partial))).code).toBe(0);
   });
 
-  it('cuts metrics back to a checkpoint: config lines and records up to its step stay, later ones and a torn last line go', () => {
+  it('cuts metrics back to a checkpoint: records up to its step stay; later ones, results, the config of a session cut away whole and a torn last line go', () => {
     const path = join(root, 'cut.jsonl');
     const lines = [
       { type: 'config', resumedAt: null }, { type: 'eval', step: 0 }, { type: 'step', step: 1 }, { type: 'step', step: 2 },
       { type: 'result', status: 'cancelled', stepsDone: 2 }, { type: 'config', resumedAt: 2 }, { type: 'step', step: 3 }, { type: 'eval', step: 3 },
     ].map((r) => JSON.stringify(r));
     writeFileSync(path, lines.join('\n') + '\n{"type":"step","st');
-    expect(keepMetricsUpTo(path, 2)).toBe(3);
-    expect(readFileSync(path, 'utf8')).toBe([...lines.slice(0, 6), ''].join('\n'));
+    expect(keepMetricsUpTo(path, 2)).toBe(5); // the cancelled span's result, the session resumed at 2, steps 3 and the torn line
+    expect(readFileSync(path, 'utf8')).toBe([...lines.slice(0, 4), ''].join('\n'));
     expect(keepMetricsUpTo(path, 2)).toBe(0);
-    expect(keepMetricsUpTo(path, 0)).toBe(4); // a resume from step 0 evaluates at step 0 again
-    expect(readFileSync(path, 'utf8')).toBe([lines[0], lines[5], ''].join('\n'));
+    expect(keepMetricsUpTo(path, 0)).toBe(3); // a resume from step 0 evaluates at step 0 again
+    expect(readFileSync(path, 'utf8')).toBe([lines[0], ''].join('\n'));
+    // a session that recorded steps before the checkpoint keeps its config record; every result goes
+    const sessions = [
+      { type: 'config', resumedAt: null }, { type: 'step', step: 1 }, { type: 'result', status: 'cancelled', stepsDone: 1 },
+      { type: 'config', resumedAt: 1 }, { type: 'step', step: 2 }, { type: 'step', step: 3 },
+    ].map((r) => JSON.stringify(r));
+    writeFileSync(path, sessions.join('\n') + '\n');
+    expect(keepMetricsUpTo(path, 3)).toBe(1);
+    expect(readFileSync(path, 'utf8')).toBe([...sessions.slice(0, 2), ...sessions.slice(3), ''].join('\n'));
     expect(keepMetricsUpTo(join(root, 'no-metrics.jsonl'), 2)).toBe(0);
     expect(existsSync(join(root, 'no-metrics.jsonl'))).toBe(false);
   });
@@ -138,13 +180,13 @@ describe('npm run train: periodic checkpoints and --resume', () => {
     const failed = await train(run(crashed, '--seed', '3'), failingAt(8));
     expect(failed.code).toBe(1);
     const checkpoint = join(crashed, 'checkpoint.bin');
-    const command = `npm run train -- --preset tiny --wd 0.1 --resume ${checkpoint}`;
-    expect(failed.out).toContain(`error: GPU device lost\nthe last checkpoint is ${checkpoint} (step 4); to continue from it: ${command}`);
+    const command = `node dist-cli/train.mjs --resume ${checkpoint}`; // the bundle, not npm run (which rebuilds dist-cli/)
+    expect(failed.errors.join('\n')).toContain(`error: GPU device lost\nthe last checkpoint is ${checkpoint} (step 4); to continue from it: ${command}`);
     expect(decodeCheckpoint(new Uint8Array(readFileSync(checkpoint)))).toMatchObject({ progress: { step: 4 }, sampler: { step: 4 }, meta: { preset: 'tiny', seed: 3 } });
     expect(existsSync(join(crashed, 'result.json'))).toBe(false);
     expect(metrics(crashed).filter((r) => r.type === 'step').map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]); // 5 and 6 after the checkpoint
 
-    const resumed = await train(command.split(' ').slice(4)); // the printed command, as given: no --seed, --steps, --out
+    const resumed = await train(command.split(' ').slice(2)); // the printed command, as given: no --preset, --wd, --seed, --steps, --out
     expect(resumed.code, resumed.out).toBe(0);
     expect(resumed.out).toMatch(/8 steps \(resuming at 4\)/);
     expect(resumed.lines.at(-1)).toMatch(new RegExp(`^completed at step 8/8: .* Wrote ${crashed}$`));
@@ -172,7 +214,7 @@ describe('npm run train: periodic checkpoints and --resume', () => {
     const failed = await train(['--preset', 'tiny', '--wd', '0.1', '--resume', join(from, 'checkpoint.bin'), '--out', to], failingAt(1));
     expect(failed.code).toBe(1);
     const checkpoint = join(to, 'checkpoint.bin');
-    const command = `npm run train -- --preset tiny --wd 0.1 --resume ${checkpoint}`;
+    const command = `node dist-cli/train.mjs --resume ${checkpoint}`;
     expect(failed.out).toContain(`error: GPU device lost\nthe last checkpoint is ${checkpoint} (step 4); to continue from it: ${command}`);
     expect(failed.out).not.toContain('--out');
     expect(decodeCheckpoint(new Uint8Array(readFileSync(checkpoint)))).toMatchObject({ progress: { step: 4 }, meta: { preset: 'tiny', seed: 3, valBatches: 1 } });
@@ -184,10 +226,11 @@ describe('npm run train: periodic checkpoints and --resume', () => {
     expect(again.out).toContain(`already holds a run (checkpoint.bin, metrics.jsonl); nothing was changed. Drop --out to continue the run in ${from}, ` +
       `or choose an empty --out. To continue the run in ${to}, give --resume ${checkpoint} without --out.`);
 
-    const resumed = await train(command.split(' ').slice(4));
+    const resumed = await train(command.split(' ').slice(2));
     expect(resumed.code, resumed.out).toBe(0);
     expect(resumed.lines.at(-1)).toMatch(new RegExp(`^completed at step 8/8: .* Wrote ${to}$`));
-    expect(metrics(to).filter((r) => r.type === 'config').map((c) => c.resumedAt)).toEqual([4, 4]);
+    // the session that crashed before recording anything after step 4 leaves no config record of its own
+    expect(metrics(to).filter((r) => r.type === 'config').map((c) => c.resumedAt)).toEqual([4]);
     expect(metrics(to).filter((r) => r.type === 'step').map((r) => r.step)).toEqual([5, 6, 7, 8]);
     const ckptOf = (dir: string) => decodeCheckpoint(new Uint8Array(readFileSync(join(dir, 'checkpoint.bin'))));
     expect(ckptOf(to)).toEqual(ckptOf(straight));
@@ -225,26 +268,64 @@ describe('npm run train: periodic checkpoints and --resume', () => {
     expect((await train(['--preset', 'tiny', '--wd', '0.1', '--resume', join(root, 'missing.bin')])).out).toMatch(/--resume .*missing\.bin: cannot read it \(ENOENT\)/);
   });
 
-  it('Ctrl-C stops at a submit, writes the checkpoint there and says how to continue', async () => {
+  it('Ctrl-C or SIGTERM stops at a submit, writes the checkpoint there, says how to continue and exits 130', async () => {
     const out = join(root, 'cancelled');
     const abort = new AbortController();
     const lines: string[] = [];
-    const code = await main(run(out), { createEngine: cpu, signal: abort.signal, log: (l) => (lines.push(l), l.startsWith('step ') && abort.abort()) });
-    expect(code).toBe(0);
+    const log = (l: string) => (lines.push(l), l.startsWith('step ') && abort.abort());
+    const code = await main(run(out), { createEngine: cpu, signal: abort.signal, log, command: 'node dist-cli/train.mjs' });
+    expect(code).toBe(130);
     const checkpoint = join(out, 'checkpoint.bin');
-    const [, step] = /^cancelled at step (\d+)\/8: .*; to continue: npm run train -- --preset tiny --wd 0.1 --resume (.*)$/.exec(lines.at(-1)!) ?? [];
+    const [, step] = /^cancelled at step (\d+)\/8: train loss \d\.\d+, .*; to continue: node dist-cli\/train\.mjs --resume (.*)$/.exec(lines.at(-1)!) ?? [];
     expect(lines.at(-1)).toMatch(new RegExp(`--resume ${checkpoint}$`));
     expect(Number(step)).toBeLessThan(8);
     expect(decodeCheckpoint(new Uint8Array(readFileSync(checkpoint))).progress.step).toBe(Number(step));
+
+    // resumed: the cancelled span's result record is gone, one result at the end, each step once
+    const resumed = await train(['--resume', checkpoint]);
+    expect(resumed.code, resumed.out).toBe(0);
+    const records = metrics(out);
+    expect(records.filter((r) => r.type === 'result').map((r) => r.status)).toEqual(['completed']);
+    expect(records.at(-1)).toMatchObject({ type: 'result', status: 'completed', stepsDone: 8 });
+    expect(records.filter((r) => r.type === 'config').map((r) => r.resumedAt)).toEqual([null, Number(step)]);
+    expect(records.filter((r) => r.type === 'step').map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('a run cancelled before its first step says that no step finished (not a NaN loss)', async () => {
+    const out = join(root, 'cancelled-at-once');
+    const abort = new AbortController();
+    abort.abort();
+    const cancelled = await train(run(out), cpu, abort.signal);
+    expect(cancelled.code).toBe(130);
+    expect(cancelled.lines.at(-1)).toMatch(new RegExp(`^cancelled at step 0/8: no step finished, .* Wrote ${out}; to continue: node dist-cli/train\\.mjs --resume ${join(out, 'checkpoint.bin')}$`));
+    expect(cancelled.out).not.toContain('NaN');
+  });
+
+  it('--resume alone takes the preset and lambda from the checkpoint', async () => {
+    const out = join(root, 'resume-alone');
+    expect((await train(run(out), failingAt(6))).code).toBe(1); // checkpoint at step 4
+    const resumed = await train(['--resume', join(out, 'checkpoint.bin')]);
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(resumed.out).toMatch(/^tiny: .* 8 steps \(resuming at 4\), lambda 0\.1 \(all\)/m);
+    expect(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).toMatchObject({ preset: 'tiny', phase: { weightDecay: 0.1, steps: 8 }, result: { status: 'completed' } });
   });
 
   it('a diverged run exits 2 and keeps its last checkpoint from before the divergence', async () => {
     const out = join(root, 'diverged');
-    const diverged = await train(['--preset', 'tiny', '--wd', '1e9', '--steps', '8', '--val-batches', '1', '--out', out]);
-    expect(diverged.code).toBe(2);
-    const [, after, before] = /^DIVERGED after (\d+) steps: .*; the last checkpoint, from step (\d+) before it diverged, is (.*)\.$/.exec(diverged.lines.at(-1)!) ?? [];
-    expect(Number(before)).toBeLessThan(Number(after));
-    expect(diverged.lines.at(-1)).toContain(`is ${join(out, 'checkpoint.bin')}.`);
+    // lambda 100 (the largest) does not blow the tiny preset up in 8 steps: a loss that turns NaN at step 6 does
+    const nanFrom = (first: number) => async (config: ModelConfig): Promise<Engine> => {
+      const engine = createCpuEngine(config);
+      const forward = engine.forward.bind(engine);
+      let calls = 0;
+      engine.forward = (batch) => forward(batch).then((loss) => (++calls >= first ? NaN : loss));
+      return engine;
+    };
+    const diverged = await train(['--preset', 'tiny', '--wd', '0.1', '--steps', '8', '--val-batches', '1', '--out', out], nanFrom(6));
+    expect(diverged.code, diverged.out).toBe(2);
+    const [, after, before] = /^DIVERGED after (\d+) steps: .*; the last checkpoint, from step (\d+) before it diverged, is (.*)\.$/.exec(diverged.errors.at(-1)!) ?? [];
+    expect(Number(before)).toBe(4);
+    expect(Number(after)).toBeGreaterThan(4);
+    expect(diverged.errors.at(-1)).toContain(`is ${join(out, 'checkpoint.bin')}.`);
     expect(decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.bin')))).progress.step).toBe(Number(before));
   });
 });

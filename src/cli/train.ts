@@ -1,17 +1,19 @@
 // Pretrain one model on Node + Dawn:
 //   npm run train -- --preset <p> --wd <lambda> [--steps N] [--seed S] [--out dir] [--decay-group all|matrices]
-//                    [--eval-every N] [--val-batches N] [--resume checkpoint.bin]
-// Loads the corpus from public/data (`npm run data` builds it), trains with the preset's defaults (steps
-// default to the preset's token budget) through runPhase, prints progress a few times a second at most,
-// and writes to --out (default runs/<preset>-wd<lambda>-s<seed>/; trainFiles.ts): checkpoint.bin, replaced
-// at the start, at a few fixed steps along the way (the sweep runner's checkpointSteps) and at a Ctrl-C,
-// metrics.jsonl and result.json. An --out that already holds a run is refused. --resume continues a
-// checkpoint with its own settings (seed, steps, evaluation, decay group, data order) in its own directory
-// unless --out says otherwise (then the checkpoint is saved there at the start too, so that directory is a
-// run of its own to resume); in its own directory metrics.jsonl is first cut back to the checkpoint's step.
-// Flags that contradict the checkpoint, and a finished run's last checkpoint, are refused. After a crash or a
-// lost device the error line says which checkpoint to resume. Exit codes: 0 done (or cancelled with Ctrl-C,
-// checkpoint written), 1 error, 2 diverged.
+//                    [--eval-every N] [--val-batches N]
+//   npm run train -- --resume <dir>/checkpoint.bin [--out dir]
+// (`--help` lists every flag with its default.) Loads the corpus from public/data (`npm run data` builds it),
+// trains with the preset's defaults (steps default to the preset's token budget) through runPhase, prints
+// progress a few times a second at most, and writes to --out (default runs/<preset>-wd<lambda>-s<seed>/;
+// trainFiles.ts): checkpoint.bin, replaced at the start, at a few fixed steps along the way (the sweep runner's
+// checkpointSteps) and at Ctrl-C or SIGTERM, metrics.jsonl and result.json. An --out that already holds a run
+// is refused. --resume continues a checkpoint with its own settings (preset, lambda, seed, steps, evaluation,
+// decay group, data order) in its own directory unless --out says otherwise (then the checkpoint is saved there
+// at the start too, so that directory is a run of its own to resume); in its own directory metrics.jsonl is
+// first cut back to the checkpoint's step. Flags that contradict the checkpoint, and a finished run's last
+// checkpoint, are refused. After a crash, a lost device or a cancel, the output gives the command that resumes
+// (as this command was started: `node dist-cli/train.mjs --resume ...`). Progress goes to stdout, errors to
+// stderr. Exit codes (EXIT): 0 done, 1 error, 2 diverged, 130 cancelled (checkpoint written).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadCorpusFromDisk } from '../data/node';
@@ -29,15 +31,40 @@ import { captureCheckpoint, encodeCheckpoint, restoreCheckpoint } from '../train
 import { assertTrainingMemoryFits } from '../train/memory';
 import { pretrainPhase, type PhaseConfig } from '../train/phase';
 import { freshProgress, runPhase, type EvalMetrics, type PhaseHooks, type PhaseProgress, type PhaseResult, type StepMetrics } from '../train/runPhase';
-import { errorLine, isMainCommand, stopOnCtrlC, UsageError } from '../util/cli';
+import { MAX_LAMBDA } from '../lab/sweep';
+import { errorLine, EXIT, exitCodesHelp, helpText, invokedAs, isMainCommand, outputOf, parseFlags, shellQuote, stopOnSignals, UsageError, wantsHelp, type CliOutput } from '../util/cli';
 import { assertOutFree, CHECKPOINT_FILE, keepMetricsUpTo, METRICS_FILE, readTrainCheckpoint, RESULT_FILE, writeFileAtomic, type TrainCheckpoint } from './trainFiles';
 
 export const USAGE =
   'usage: npm run train -- --preset <tiny|lab|tpp20|overtrained> --wd <lambda> [--steps N] [--seed S] [--out dir]\n' +
-  '                        [--decay-group all|matrices] [--eval-every N] [--val-batches N] [--resume checkpoint.bin]';
+  '                        [--decay-group all|matrices] [--eval-every N] [--val-batches N]\n' +
+  '       npm run train -- --resume <dir>/checkpoint.bin [--out dir]        (--help: every flag and its default)';
 
 const FLAGS = ['--preset', '--wd', '--steps', '--seed', '--out', '--decay-group', '--eval-every', '--val-batches', '--resume'] as const;
 type Flag = (typeof FLAGS)[number];
+
+/** The largest lambda: the sweep schema's (src/lab/sweep.ts owns the number), so train and sweep accept the same range. */
+const DEFAULT_SEED = 1;
+const DEFAULT_VAL_BATCHES = 8;
+
+export const HELP = helpText(
+  USAGE,
+  'Pretrains one model on Node + Dawn (the page\'s engine) at a preset\'s defaults and writes checkpoint.bin,\n' +
+    'metrics.jsonl and result.json into --out. The same arguments work with node dist-cli/train.mjs once dist-cli/ is built.',
+  [
+    { flag: '--preset <name>', help: `${Object.keys(PRESETS).join(', ')} (required unless --resume)` },
+    { flag: '--wd <lambda>', help: `AdamW weight decay, 0 to ${MAX_LAMBDA} (required unless --resume)` },
+    { flag: '--steps <N>', help: `optimizer steps (default: the preset's token budget: ${Object.entries(PRESETS).map(([n, p]) => `${n} ${p.train.steps}`).join(', ')})` },
+    { flag: '--seed <S>', help: `initialization and data-order seed, an integer >= 0 (default ${DEFAULT_SEED})` },
+    { flag: '--out <dir>', help: 'the run\'s directory (default runs/<preset>-wd<lambda>-s<seed>; with --resume, the checkpoint\'s own); never one holding another run' },
+    { flag: '--decay-group <g>', help: 'which tensors decay: all, or matrices (ndim >= 2 only) (default all)' },
+    { flag: '--eval-every <N>', help: 'validation loss every N steps (default: steps / 20, about 20 a run); 0: only at the first and last step' },
+    { flag: '--val-batches <N>', help: `batches of B x T validation tokens per evaluation (default ${DEFAULT_VAL_BATCHES})` },
+    { flag: '--resume <file>', help: 'continue a checkpoint.bin with its own settings (preset, lambda, seed, steps, ...); flags that contradict it are refused' },
+  ],
+  ['A checkpoint is written at the start, at a few fixed steps and on Ctrl-C or SIGTERM; the last line then gives the command that resumes.'],
+  exitCodesHelp(true),
+);
 
 export interface TrainArgs {
   preset: PresetName;
@@ -53,6 +80,9 @@ export interface TrainArgs {
   given: ReadonlySet<Flag>;
 }
 
+/** The arguments as given: with --resume, --preset, --wd and --out may be left out (the checkpoint says them). */
+export type GivenTrainArgs = Omit<TrainArgs, 'preset' | 'wd' | 'out'> & Partial<Pick<TrainArgs, 'preset' | 'wd' | 'out'>>;
+
 function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
@@ -60,36 +90,49 @@ function wholeNumber(flag: string, text: string | undefined, min: number): numbe
   return n;
 }
 
-export function parseTrainArgs(argv: readonly string[]): TrainArgs {
-  const given: Partial<Record<Flag, string>> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const flag = argv[i] as Flag;
-    if (!FLAGS.includes(flag)) throw new UsageError(`unknown argument "${argv[i]}"`);
-    if (argv[i + 1] === undefined) throw new UsageError(`${flag} needs a value`);
-    given[flag] = argv[i + 1];
+function parsePreset(text: string | undefined): PresetName | undefined {
+  if (text !== undefined && !Object.hasOwn(PRESETS, text)) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')}, got "${text}"`);
+  return text as PresetName | undefined;
+}
+
+function parseLambda(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const wd = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(wd) || wd < 0 || wd > MAX_LAMBDA) {
+    throw new UsageError(`--wd (the weight decay lambda) must be a finite number from 0 to ${MAX_LAMBDA}, got "${text}"`);
   }
-  const preset = given['--preset'] as PresetName | undefined;
-  if (!preset || !Object.hasOwn(PRESETS, preset)) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')}`);
-  const wdText = given['--wd']?.trim() ?? '';
-  const wd = Number(wdText);
-  if (wdText === '' || !Number.isFinite(wd) || wd < 0) throw new UsageError(`--wd (the weight decay lambda) must be a finite number >= 0, got "${given['--wd'] ?? ''}"`);
+  return wd;
+}
+
+export function parseTrainArgs(argv: readonly string[]): GivenTrainArgs {
+  const given = parseFlags(argv, FLAGS);
+  const resume = given['--resume'];
+  const preset = parsePreset(given['--preset']);
+  const wd = parseLambda(given['--wd']);
+  if (!resume && !preset) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')} (or give --resume <checkpoint.bin>)`);
+  if (!resume && wd === undefined) throw new UsageError('--wd (the weight decay lambda) is required (or give --resume <checkpoint.bin>)');
   const decayGroup = (given['--decay-group'] ?? 'all') as DecayGroup;
   if (decayGroup !== 'all' && decayGroup !== 'matrices') throw new UsageError(`--decay-group must be all or matrices, got "${decayGroup}"`);
-  const seed = wholeNumber('--seed', given['--seed'], 0) ?? 1;
+  const seed = wholeNumber('--seed', given['--seed'], 0) ?? DEFAULT_SEED;
   return {
-    preset, wd, seed, decayGroup,
+    preset, wd, seed, decayGroup, resume,
     steps: wholeNumber('--steps', given['--steps'], 1),
-    out: given['--out'] ?? join('runs', `${preset}-wd${wd}-s${seed}`),
+    out: given['--out'] ?? (resume ? undefined : join('runs', `${preset}-wd${wd}-s${seed}`)),
     evalEvery: wholeNumber('--eval-every', given['--eval-every'], 0),
-    valBatches: wholeNumber('--val-batches', given['--val-batches'], 1) ?? 8,
-    resume: given['--resume'],
+    valBatches: wholeNumber('--val-batches', given['--val-batches'], 1) ?? DEFAULT_VAL_BATCHES,
     given: new Set(Object.keys(given) as Flag[]),
   };
 }
 
-/** The arguments of a resumed run: the checkpoint's settings, in the checkpoint's directory unless --out is given.
- *  Flags given that contradict the checkpoint are refused, all of them named. */
-export function resumeArgs(args: TrainArgs, { ckpt, meta }: TrainCheckpoint): TrainArgs {
+/** A new run's arguments (no --resume: parseTrainArgs required the preset and lambda, and set the --out default). */
+function freshArgs({ preset, wd, out, ...rest }: GivenTrainArgs): TrainArgs {
+  if (preset === undefined || wd === undefined || out === undefined) throw new UsageError('--preset and --wd are required without --resume');
+  return { ...rest, preset, wd, out };
+}
+
+/** The arguments of a resumed run: the checkpoint's settings (preset and lambda too), in the checkpoint's directory
+ *  unless --out is given. Flags given that contradict the checkpoint are refused, all of them named. */
+export function resumeArgs(args: GivenTrainArgs, { ckpt, meta }: TrainCheckpoint): TrainArgs {
   const valBatches = meta.valBatches ?? args.valBatches;
   const recorded: Array<[Flag, unknown, unknown]> = [
     ['--preset', args.preset, meta.preset], ['--wd', args.wd, ckpt.phase.weightDecay], ['--seed', args.seed, meta.seed],
@@ -102,20 +145,23 @@ export function resumeArgs(args: TrainArgs, { ckpt, meta }: TrainCheckpoint): Tr
     throw new UsageError(`--resume ${args.resume} was trained with ${list(2)}, not ${list(1)}: a resumed run keeps its checkpoint's settings. ` +
       'Give the same values (or leave those flags out), or start a new run with another --out.');
   }
-  const out = args.given.has('--out') ? args.out : dirname(args.resume!);
-  return { ...args, seed: meta.seed, steps: ckpt.phase.steps, evalEvery: ckpt.phase.evalEvery, decayGroup: ckpt.model.decayGroup, valBatches, out };
+  return {
+    ...args, preset: meta.preset, wd: ckpt.phase.weightDecay, seed: meta.seed, steps: ckpt.phase.steps, evalEvery: ckpt.phase.evalEvery,
+    decayGroup: ckpt.model.decayGroup, valBatches, out: args.out ?? dirname(args.resume!),
+  };
 }
 
-export interface TrainDeps {
+export interface TrainDeps extends CliOutput {
   /** A device to use (tests); by default one is created and destroyed. */
   gpu?: Gpu;
   /** Another engine (the CPU engine in tests); default: WebGpuEngine on the device, after the memory check. */
   createEngine?: (config: ModelConfig) => Promise<Engine>;
-  log?: (line: string) => void;
-  /** Cancel (e.g. Ctrl-C): the run stops at the next submit, writes its checkpoint and exits 0. */
+  /** Cancel (Ctrl-C, SIGTERM): the run stops at the next submit, writes its checkpoint and exits 130. */
   signal?: AbortSignal;
   /** Where the corpus is (default public/data). */
   dataDir?: string;
+  /** How this command was started, for the resume command it prints (default: invokedAs(), e.g. node dist-cli/train.mjs). */
+  command?: string;
 }
 
 interface RunSetup {
@@ -195,22 +241,34 @@ interface Saved {
   step: number;
 }
 
-function resumeCommand(args: TrainArgs, saved: Saved, out: string): string {
-  const outFlag = resolve(dirname(saved.path)) === resolve(out) ? '' : ` --out ${out}`;
-  return `npm run train -- --preset ${args.preset} --wd ${args.wd} --resume ${saved.path}${outFlag}`;
+/** The command that continues from `saved`: this command as it was started, the checkpoint, and --out where that
+ *  is another directory. The checkpoint holds every other setting. */
+export function resumeCommand(command: string, saved: Saved, out: string): string {
+  const outFlag = resolve(dirname(saved.path)) === resolve(out) ? '' : ` --out ${shellQuote(out)}`;
+  return `${command} --resume ${shellQuote(saved.path)}${outFlag}`;
 }
 
-/** Trains one run; returns the exit code (0 done or cancelled, 1 error, 2 diverged). */
+/** The last line of a run that did not diverge: its status, step, losses and speed, and how to continue a cancelled one. */
+function outcomeLine(result: PhaseResult, steps: number, out: string, next: string): string {
+  const val = result.lastValLoss === null ? 'n/a' : fmt(result.lastValLoss / Math.LN2);
+  const loss = result.recentLoss === null ? 'no step finished' : `train loss ${fmt(result.recentLoss)}, val ${val} bits/char`;
+  return `${result.status} at step ${result.stepsDone}/${steps}: ${loss}, ${fmt(result.seconds, 1)} s, ` +
+    `${Math.round(result.tokensPerSecond).toLocaleString('en-US')} tok/s. Wrote ${out}${next}`;
+}
+
+/** Trains one run; returns the exit code (EXIT: 0 done, 1 error, 2 diverged, 130 cancelled). */
 export async function main(argv: readonly string[], deps: TrainDeps = {}): Promise<number> {
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const { log, error: fail } = outputOf(deps);
+  if (wantsHelp(argv)) return (log(HELP), EXIT.done);
+  const command = deps.command ?? invokedAs(process.argv[1], process.cwd(), 'node dist-cli/train.mjs');
   let gpu: Gpu | undefined = deps.gpu;
   let engine: Engine | null = null;
   let args: TrainArgs | undefined;
   let saved: Saved | null = null;
   try {
-    args = parseTrainArgs(argv);
-    const resumed = args.resume ? readTrainCheckpoint(args.resume) : null;
-    if (resumed) args = resumeArgs(args, resumed);
+    const given = parseTrainArgs(argv);
+    const resumed = given.resume ? readTrainCheckpoint(given.resume) : null;
+    args = resumed ? resumeArgs(given, resumed) : freshArgs(given);
     const out = resolve(args.out);
     assertOutFree(out, args.resume, resumed !== null && resumed.ckpt.progress.step >= resumed.ckpt.phase.steps);
     const corpus = await loadCorpusFromDisk({ dir: deps.dataDir, files: ['train', 'validation'] });
@@ -275,19 +333,17 @@ export async function main(argv: readonly string[], deps: TrainDeps = {}): Promi
     const last: Saved | null = saved;
     if (result.status === 'diverged') {
       const kept = last ? `; the last checkpoint, from step ${last.step} before it diverged, is ${last.path}` : '';
-      log(`DIVERGED after ${result.stepsDone} steps: ${result.reason}. Metrics in ${metricsPath}${kept}.`);
-      return 2;
+      fail(`DIVERGED after ${result.stepsDone} steps: ${result.reason}. Metrics in ${metricsPath}${kept}.`);
+      return EXIT.diverged;
     }
-    const val = result.lastValLoss === null ? 'n/a' : fmt(result.lastValLoss / Math.LN2);
-    const next = result.status === 'cancelled' && last ? `; to continue: ${resumeCommand(args, last, out)}` : '';
-    log(`${result.status} at step ${result.stepsDone}/${phase.steps}: train loss ${fmt(result.recentLoss ?? NaN)}, val ${val} bits/char, ` +
-      `${fmt(result.seconds, 1)} s, ${Math.round(result.tokensPerSecond).toLocaleString('en-US')} tok/s. Wrote ${out}${next}`);
-    return 0;
+    const next = result.status === 'cancelled' && last ? `; to continue: ${resumeCommand(command, last, out)}` : '';
+    log(outcomeLine(result, phase.steps, out, next));
+    return result.status === 'cancelled' ? EXIT.cancelled : EXIT.done;
   } catch (error) {
     const last: Saved | null = saved;
-    const hint = last && args ? `\nthe last checkpoint is ${last.path} (step ${last.step}); to continue from it: ${resumeCommand(args, last, resolve(args.out))}` : '';
-    log(errorLine(error, USAGE) + hint);
-    return 1;
+    const hint = last && args ? `\nthe last checkpoint is ${last.path} (step ${last.step}); to continue from it: ${resumeCommand(command, last, resolve(args.out))}` : '';
+    fail(errorLine(error, USAGE) + hint);
+    return EXIT.error;
   } finally {
     engine?.dispose();
     if (!deps.gpu) gpu?.device.destroy();
@@ -295,6 +351,6 @@ export async function main(argv: readonly string[], deps: TrainDeps = {}): Promi
 }
 
 if (isMainCommand('train')) {
-  const signal = stopOnCtrlC('stopping at the next submit (the checkpoint will be written)');
+  const signal = stopOnSignals('stopping at the next submit (the checkpoint will be written)');
   process.exitCode = await main(process.argv.slice(2), { signal });
 }

@@ -1,9 +1,12 @@
 // What `npm run train` reads and writes in its --out directory (src/cli/train.ts runs the training):
 //   checkpoint.bin  the run's last checkpoint (src/train/checkpoint.ts format), replaced at every checkpoint
-//   metrics.jsonl   one JSON object a line: config, step, eval, result (resumed in its own directory: keeps the
-//                   records up to the checkpoint's step, so no step is recorded twice, then appends; resumed
-//                   into another --out: started empty)
-//   result.json     the run's outcome
+//   metrics.jsonl   one JSON object a line, by `type`: config (one per session: model, phase, timescale,
+//                   adapter, resumedAt), step (loss, lr, gradNorm), eval (valLoss, valBitsPerChar), result (the
+//                   PhaseResult of the session's end). Resumed in its own directory it keeps the records up to
+//                   the checkpoint's step, without result records, so no step is recorded twice, then appends;
+//                   resumed into another --out it starts empty
+//   result.json     the run's outcome: preset, seed, model, phase, timescale, result (status completed, cancelled
+//                   or diverged)
 // A directory that already holds a run is never written into by a new run (it would be destroyed); files are
 // replaced through a temporary file and a rename, so a crash never leaves half a checkpoint.
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -68,18 +71,27 @@ export function assertOutFree(out: string, resume?: string, finished = false): v
   throw new Error(`${what} ${resumeIt} train a new run, choose another --out (or delete that directory).`);
 }
 
-/** The step a metrics record belongs to (step and eval records: step; a result: the steps it had done). */
-function recordStep(record: Record<string, unknown>): number | undefined {
-  const step = record.type === 'result' ? record.stepsDone : record.step;
-  return typeof step === 'number' ? step : undefined;
+/** The step a metrics record belongs to (step and eval records: step). */
+const recordStep = (record: Record<string, unknown>): number | undefined => (typeof record.step === 'number' ? record.step : undefined);
+
+/**
+ * Whether a metrics record stays when a run resumes from a checkpoint at `step`: what the run had recorded up to
+ * it. The steps after it, which a crash cut off after they were recorded, are trained and recorded again; so is
+ * everything from step 0 (a phase resumed at 0 evaluates at 0 again). A `result` record goes (the run goes on:
+ * its result comes at the end, once); so does the `config` record of a session that started at `step` or later
+ * (everything it recorded is cut: the resumed session's own config record replaces it).
+ */
+function keptAt(record: Record<string, unknown>, step: number): boolean {
+  if (record.type === 'result') return false;
+  if (record.type === 'config') return typeof record.resumedAt !== 'number' || record.resumedAt < step;
+  const at = recordStep(record);
+  return at === undefined || at < step || (at === step && step > 0);
 }
 
 /**
- * Rewrites `path` (atomically) keeping its config lines and the records at or before `step`: what a run
- * resumed from a checkpoint at `step` has already recorded. The steps after it, which a crash cut off after
- * they were recorded, are trained and recorded again; so is everything from step 0 (a phase resumed at 0
- * evaluates at 0 again). A line that is not a JSON object (the torn last line of a killed write) is dropped;
- * a missing file stays missing. Returns how many lines were dropped.
+ * Rewrites `path` (atomically) keeping the records a run resumed from a checkpoint at `step` has already
+ * recorded (keptAt). A line that is not a JSON object (the torn last line of a killed write) is dropped; a
+ * missing file stays missing. Returns how many lines were dropped.
  */
 export function keepMetricsUpTo(path: string, step: number): number {
   if (!existsSync(path)) return 0;
@@ -92,10 +104,7 @@ export function keepMetricsUpTo(path: string, step: number): number {
     } catch {
       return false;
     }
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) return false;
-    const r = record as Record<string, unknown>;
-    const at = recordStep(r);
-    return r.type === 'config' || at === undefined || at < step || (at === step && step > 0);
+    return typeof record === 'object' && record !== null && !Array.isArray(record) && keptAt(record as Record<string, unknown>, step);
   });
   if (kept.length !== lines.length || !text.endsWith('\n')) writeFileAtomic(path, kept.map((line) => line + '\n').join(''));
   return lines.length - kept.length;

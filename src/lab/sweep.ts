@@ -11,6 +11,8 @@ import { paramCount, PRESETS, type ModelConfig, type PresetName } from '../model
 import { zodIssueLines } from '../util/zodIssues';
 
 export const SWEEP_VERSION = 1;
+/** The largest weight decay a sweep (or `npm run train --wd`) takes: past it decay alone scrambles a tiny model. */
+export const MAX_LAMBDA = 100;
 
 const PRESET_NAMES = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
 export const TASKS = ['ADD-R', 'KV', 'SENT', 'DOMAIN', 'PIGLATIN'] as const;
@@ -75,7 +77,7 @@ export const SweepSchema = z
     name: z.string().min(1).max(120),
     preset: z.enum(PRESET_NAMES),
     decayGroup: z.enum(['all', 'matrices']),
-    lambdas: z.array(z.number().finite().min(0).max(100)).min(1).max(32),
+    lambdas: z.array(z.number().finite().min(0).max(MAX_LAMBDA)).min(1).max(32),
     seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(16),
     pretrain: z.object({
       budget: PretrainBudgetSchema,

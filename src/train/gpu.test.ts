@@ -12,6 +12,9 @@ import { WindowSampler, type WindowSamplerState } from '../data/sampler';
 import { ExampleSampler } from '../data/tasks/format';
 import { spec } from '../model/params';
 import { testGpu } from '../test/gpu';
+import type { Engine } from '../engine/types';
+import { WebGpuEngine } from '../engine/webgpu';
+import type { ModelConfig } from '../model/config';
 import { fixedWindowBatches } from './batches';
 import { captureCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from './checkpoint';
 import { engineGenerate, engineLogprob } from './evaluate';
@@ -161,7 +164,7 @@ describe('npm run train (src/cli/train.ts main), tiny preset', () => {
     lines.length = 0;
     // the finished run's last checkpoint has nothing left to train: refused, in another directory too
     const finished = ['--preset', 'tiny', '--wd', '0.1', '--resume', join(out, 'checkpoint.bin'), '--out', join(scratch, 'finished-elsewhere')];
-    expect(await main(finished, { gpu: await testGpu(), log: (l) => lines.push(l) })).toBe(1);
+    expect(await main(finished, { gpu: await testGpu(), log: (l) => lines.push(l), error: (l) => lines.push(l) })).toBe(1);
     expect(lines.join('\n')).toMatch(/is the end of a finished run: resuming it into --out .*finished-elsewhere would only write a zero-step result there/);
 
     // a run stopped after its first progress line resumes into another directory, from the GPU's own checkpoint
@@ -169,7 +172,7 @@ describe('npm run train (src/cli/train.ts main), tiny preset', () => {
     const stop = new AbortController();
     lines.length = 0;
     const log = (l: string) => (lines.push(l), l.startsWith('step ') && stop.abort());
-    expect(await main([...args.slice(0, -1), stopped], { gpu: await testGpu(), log, signal: stop.signal })).toBe(0);
+    expect(await main([...args.slice(0, -1), stopped], { gpu: await testGpu(), log, signal: stop.signal })).toBe(130);
     const at = decodeCheckpoint(new Uint8Array(readFileSync(join(stopped, 'checkpoint.bin')))).progress.step;
     expect(lines.at(-1)).toMatch(new RegExp(`^cancelled at step ${at}/6`));
     expect(at).toBeLessThan(6);
@@ -183,17 +186,25 @@ describe('npm run train (src/cli/train.ts main), tiny preset', () => {
     expect(decodeCheckpoint(new Uint8Array(readFileSync(join(moved, 'checkpoint.bin'))))).toMatchObject({ progress: { step: 6 }, meta: { preset: 'tiny', seed: 1 } });
   });
 
-  it('reports divergence clearly and exits 2 (lambda 1e9: each step scales the weights by 1 - lr*lambda)', async () => {
+  it('reports divergence clearly and exits 2 (the GPU engine\'s parameters blown up after its first step)', async () => {
     const lines: string[] = [];
-    const args = ['--preset', 'tiny', '--wd', '1e9', '--steps', '4', '--val-batches', '1', '--out', join(scratch, 'diverged')];
-    expect(await main(args, { gpu: await testGpu(), log: (l) => lines.push(l) })).toBe(2);
+    // --wd is capped at 100, which the tiny preset survives: the first step's update is made to overflow instead.
+    const blownUp = async (config: ModelConfig): Promise<Engine> => {
+      const engine = await WebGpuEngine.create(await testGpu(), config);
+      const step = engine.step.bind(engine);
+      let steps = 0;
+      engine.step = (hyper) => step(++steps === 1 ? { ...hyper, lr: 1e30 } : hyper);
+      return engine;
+    };
+    const args = ['--preset', 'tiny', '--wd', '0.1', '--steps', '4', '--val-batches', '1', '--out', join(scratch, 'diverged')];
+    expect(await main(args, { gpu: await testGpu(), createEngine: blownUp, log: (l) => lines.push(l), error: (l) => lines.push(l) })).toBe(2);
     console.log(lines.at(-1));
     expect(lines.at(-1)).toMatch(/^DIVERGED after \d steps: .*(NaN|Infinity|above)/);
   });
 
   it('says what to do when the corpus is missing or an argument is wrong (exit 1)', async () => {
     const lines: string[] = [];
-    expect(await main(['--preset', 'tiny'], { log: (l) => lines.push(l) })).toBe(1);
+    expect(await main(['--preset', 'tiny'], { log: (l) => lines.push(l), error: (l) => lines.push(l) })).toBe(1);
     expect(lines.join('\n')).toMatch(/usage: npm run train/);
   });
 });

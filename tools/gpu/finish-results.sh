@@ -8,8 +8,8 @@
 # then on the server:  OUT=<folder that comes back> bash tools/gpu/finish-results.sh [steps...]
 # (CONFIG, SHARDS and NODE_CMD override the sweep file, the shard count and how Node runs, e.g. for a dry run.)
 # Time, from the H200 run of 2026-11-26 (4.1M pretraining tokens/s shared by 15 shards): train ~1-2 min,
-# calibrate ~3-4 min expected (measured ~1 min with one seed per size; now 3 seeds x 4 sizes, each run
-# pretraining its own base model, 3 tasks in parallel), sweep ~4-5 min (the 15-run default sweep took
+# calibrate ~3-4 min expected (measured ~1 min with one seed per size; now 3 seeds x 4 sizes, one base
+# model per task and seed fine-tuned at every size, 3 tasks in parallel: less now), sweep ~4-5 min (the 15-run default sweep took
 # 3 min 49 s), kernels 1-2 min (the --full table with the TF.js peer; about 1 min before passes were sized to
 # 25 ms for small kernels too: not yet timed). Together they can pass one
 # 10-minute call: everything under runs/gpu resumes, so if a call runs out of time, run the same command

@@ -1,9 +1,13 @@
 // The report's tables, read from the committed H200 sweep: the numbers docs/results/README.md quotes come out
 // of the page's own statistics (means, 95% t intervals, paired differences).
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { importResultsJson } from '../../src/lab/exportImport';
-import { baseTable, formatStat, probeTable, report, taskTable } from './report';
+import { resultsToJson } from '../../src/lab/results';
+import { baseTable, formatStat, HELP, main, probeTable, report, significant, taskTable } from './report';
 
 const results = importResultsJson(readFileSync('docs/results/2026-11-26-h200-default-sweep.json', 'utf8'));
 const row = (table: string, lambda: string) => table.split('\n').find((line) => line.startsWith(`| ${lambda} |`))?.split(' | ');
@@ -67,5 +71,55 @@ describe('report', () => {
     const at0 = results.runs.filter((r) => r.lambda === 0).map((r) => 100 * last(r).accuracy);
     expect(row(probes, '0')?.[1].startsWith((at0.reduce((a, b) => a + b) / at0.length).toFixed(1))).toBe(true);
     expect(report(results, 'sweep')).toContain('Best base validation loss: lambda 0.');
+  });
+});
+
+describe('report: the command', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'plasticity-report-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const run = (...argv: string[]) => {
+    const [out, err]: string[][] = [[], []];
+    const code = main(argv, (t) => out.push(t), (t) => err.push(t));
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('--help prints the usage to stdout and exits 0; no file or an unknown flag exits 1 on stderr', () => {
+    expect(run('--help')).toEqual({ code: 0, out: HELP, err: '' });
+    expect(run('x.json', '-h').code).toBe(0);
+    expect(HELP).toMatch(/^usage: npm run report -- <results\.json or sweep directory>\n[\s\S]*exit codes: 0 done/);
+    expect(run()).toEqual({ code: 1, out: '', err: 'error: give a results file\nusage: npm run report -- <results.json or sweep directory>' });
+    expect(run('--json').err).toMatch(/^error: unknown argument "--json"/);
+    expect(run(join(scratch, 'missing.json'))).toMatchObject({ code: 1, out: '', err: `error: ${join(scratch, 'missing.json')} does not exist` });
+  });
+
+  it('runs as npm run report does (plain tsx, which cannot load the engine\'s shaders)', () => {
+    const help = spawnSync(process.execPath, ['--import', 'tsx', 'tools/results/report.ts', '--help'], { encoding: 'utf8', timeout: 60_000 });
+    expect([help.status, help.stdout.trim(), help.stderr]).toEqual([0, HELP, '']);
+  }, 60_000);
+
+  it('reads a sweep directory (its results.json) as sweep:merge does, and heads the report with the file it read', () => {
+    const dir = join(scratch, 'shard-0');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'results.json'), resultsToJson(results));
+    const fromDir = run(dir);
+    expect(fromDir.code, fromDir.err).toBe(0);
+    expect(fromDir.out.split('\n')[0]).toBe(`# ${join(dir, 'results.json')}: ${results.sweep.name}`);
+    const file = join(scratch, 'merged.json');
+    writeFileSync(file, resultsToJson(results));
+    expect(run(file).out.split('\n')[0]).toBe(`# ${file}: ${results.sweep.name}`);
+  });
+
+  it('says clearly that a file without finished runs has nothing to tabulate (no undefined, no NaN)', () => {
+    for (const [runs, why] of [[[], 'it holds no runs'], [results.runs.slice(0, 2).map((r) => ({ ...r, status: 'pending' as const, base: null, pretrain: null, finetunes: [] })), 'none of its 2 runs (2 pending) has a measured base model yet']] as const) {
+      const text = report({ ...results, runs: [...runs], controls: [] }, 'empty.json');
+      expect(text).toContain(`**No finished runs**: ${why}, so there is nothing to tabulate.`);
+      expect(text).not.toMatch(/undefined|NaN/);
+      expect(text).toContain('S = 6.46;');
+      expect(text).not.toContain('## Base models');
+    }
+  });
+
+  it('gives S to 3 significant digits, small or large', () => {
+    expect([significant(0.015), significant(0.015349), significant(6.4567), significant(1.6249), significant(1234.5), significant(NaN)]).toEqual(['0.015', '0.0153', '6.46', '1.62', '1230', 'n/a']);
   });
 });

@@ -1,14 +1,18 @@
 // Markdown tables of a results file, from the same derivations the page's charts use (means across seeds with
-// 95% Student t intervals; paired differences against the reference lambda): `npm run report -- <results.json>`.
-// For docs/results/README.md, so every number there can be regenerated from the committed file.
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+// 95% Student t intervals; paired differences against the reference lambda): `npm run report -- <results.json>`
+// (or a sweep directory, as sweep:merge takes: its results.json). For docs/results/README.md, so every number
+// there can be regenerated from the committed file. The markdown goes to stdout, errors to stderr; exit codes 0
+// done (a file without finished runs says so), 1 error or bad arguments.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importResultsJson } from '../../src/lab/exportImport';
 import { countedControls, countedFinetunes } from '../../src/lab/measure/stats';
 import { MEASURE_SIZES } from '../../src/lab/measureSizes';
+import { RESULTS_FILE } from '../../src/lab/persist/files';
 import type { FinetuneResult, Results, RunResult } from '../../src/lab/results';
-import { TASKS, type TaskName } from '../../src/lab/sweep';
+import { pretrainSteps, TASKS, type TaskName } from '../../src/lab/sweep';
+import { timescale } from '../../src/model/config';
 import { bestLambdas, chartLambdas, lambdaAxis, optimumVerdict, plasticityData, scalarByLambda, stat, type PlasticityView, type Stat } from '../../src/ui/charts/data';
 
 type Value = (r: RunResult) => number | null | undefined;
@@ -31,9 +35,19 @@ const lambdaGroups = (results: Results) => {
 const meanOver = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 const headRanks = (side: 'qk' | 'vo', key: 'pseudoRank2' | 'pseudoRank3' | 'effectiveRank'): Value => (r) => meanOver(r.base?.spectra.map((s) => s[side][key]) ?? []);
 
+/** `digits` significant digits, without trailing zeros or an exponent for everyday sizes (0.0153, 6.46, 1230). */
+export const significant = (x: number, digits = 3): string => (Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : 'n/a');
+
+/** S, the sum of the pretraining learning rates: as the runs recorded it, or from the sweep for a file without runs.
+ *  (Not runnerPlan's runTimescale: that module reaches the WebGPU engine, whose shaders plain tsx cannot load.) */
+export function sumOfLrs(results: Results): number {
+  const { peakLr, warmupFrac, minLrFrac } = results.sweep.pretrain;
+  return results.runs[0]?.timescale.S ?? timescale({ peakLr, warmupFrac, minLrFrac, steps: pretrainSteps(results.sweep) }, 1).S;
+}
+
 /** The base models: loss, gap, robustness, unseen-domain loss and attention ranks, per lambda. */
 export function baseTable(results: Results): string {
-  const S = results.runs[0]?.timescale.S ?? NaN;
+  const S = sumOfLrs(results);
   const columns: [string, Value, number][] = [
     ['val bits/char', (r) => r.base?.valBitsPerChar, 3],
     ['val - train gap', (r) => r.base?.trainValGap, 3],
@@ -129,6 +143,8 @@ export function probeTable(results: Results): string | null {
   return table(['lambda', ...kinds.flatMap((k) => [`${k} last layer (%)`, `${k} untrained, last layer (%)`])], rows);
 }
 
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 /** Wall time from the first run's start to the last event, and the device. */
 export function timing(results: Results): string {
   const times = results.runs.flatMap((r) => r.events.map((e) => Date.parse(e.time))).filter(Number.isFinite);
@@ -142,16 +158,31 @@ export function timing(results: Results): string {
     return s ? [`${task} ${formatStat(s, 1)} s`] : [];
   });
   return [
-    `${results.runs.length} runs, ${results.controls.length} controls; first start to last event ${minutes.toFixed(1)} min; device: ${devices.join(', ') || 'unknown'}`,
+    `${plural(results.runs.length, 'run')}, ${plural(results.controls.length, 'control')}; first start to last event ${Number.isFinite(minutes) ? `${minutes.toFixed(1)} min` : 'n/a'}; device: ${devices.join(', ') || 'unknown'}`,
     `per run: pretraining ${formatStat(pretrain, 1)} s${measured.length ? `; base measurements: ${measured.join(', ')}` : ''}; fine-tuning: ${finetunes.join(', ') || '-'}`,
   ].join('\n\n');
 }
 
+/** Why a results file has nothing to tabulate: no run has its base model measured yet (none, or the runs' statuses). */
+export function noFinishedRuns(results: Results): string | null {
+  if (results.runs.some((r) => r.base)) return null;
+  const counts = new Map<string, number>();
+  for (const r of results.runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const statuses = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+  const runs = results.runs.length ? `none of its ${results.runs.length} runs (${statuses}) has a measured base model yet` : 'it holds no runs';
+  return `**No finished runs**: ${runs}, so there is nothing to tabulate. Finish the sweep (run the same sweep command again) or merge the shards that ran.`;
+}
+
 export function report(results: Results, name: string): string {
   const s = results.sweep;
-  const parts = [
+  const head = [
     `# ${name}: ${s.name}`,
-    `preset ${s.preset}, lambdas ${s.lambdas.join(', ')}, seeds ${s.seeds.join(', ')}, decay group ${s.decayGroup}, S = ${results.runs[0]?.timescale.S.toFixed(2)}; ${timing(results)}`,
+    `preset ${s.preset}, lambdas ${s.lambdas.join(', ')}, seeds ${s.seeds.join(', ')}, decay group ${s.decayGroup}, S = ${significant(sumOfLrs(results))}; ${timing(results)}`,
+  ];
+  const none = noFinishedRuns(results);
+  if (none) return [...head, none].join('\n\n') + '\n';
+  const parts = [
+    ...head,
     `Mean ± 95% interval half-width across seeds (Student t). Paired differences are fine-tuned(lambda) against fine-tuned(reference), seed by seed, oriented so that + is better (for bits/char and NLL: reference minus lambda).`,
     `## Base models\n\n${baseTable(results)}`,
     `## After fine-tuning\n\n${TASKS.map((t) => taskTable(results, t)).filter(Boolean).join('\n\n')}`,
@@ -163,18 +194,38 @@ export function report(results: Results, name: string): string {
   return parts.join('\n\n') + '\n';
 }
 
-function main(input: string | undefined): number {
-  if (!input || input.startsWith('--')) {
-    console.error('usage: npm run report -- <results.json>');
+export const USAGE = 'usage: npm run report -- <results.json or sweep directory>';
+
+export const HELP = [
+  USAGE,
+  '',
+  'Prints the tables of a results file as markdown (means with 95% intervals, paired differences, steps to 50%, controls, probes),',
+  'from the same statistics as the page\'s charts.',
+  '',
+  '  <results.json or dir>  a results file (the page\'s export, a merged file) or a sweep directory (its results.json)',
+  '  -h, --help             print this help and exit',
+  '',
+  'exit codes: 0 done (a file without finished runs says so), 1 error or bad arguments',
+].join('\n');
+
+/** The file an input names: `<dir>/results.json` for a directory (as sweep:merge reads it), else the path itself. */
+export const reportInput = (path: string): string => (existsSync(path) && statSync(path).isDirectory() ? join(path, RESULTS_FILE) : path);
+
+export function main(argv: readonly string[], out = (text: string) => console.log(text), fail = (text: string) => console.error(text)): number {
+  if (argv.some((a) => a === '-h' || a === '--help')) return (out(HELP), 0);
+  if (argv.length !== 1 || argv[0].startsWith('-')) {
+    fail(`error: ${argv.length > 1 ? 'give one results file' : argv.length ? `unknown argument "${argv[0]}"` : 'give a results file'}\n${USAGE}`);
     return 1;
   }
   try {
-    console.log(report(importResultsJson(readFileSync(input, 'utf8'), basename(input)), basename(input)));
+    const file = reportInput(argv[0]);
+    out(report(importResultsJson(readFileSync(file, 'utf8'), file), file));
     return 0;
   } catch (error) {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    fail(`error: ${code === 'ENOENT' ? `${argv[0]} does not exist` : error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv[2]);
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));
