@@ -115,7 +115,8 @@ export async function finetuneTask(ctx: RunContext, args: FinetuneArgs): Promise
   if (out.status === 'diverged') {
     ctx.log(`${args.ownerId}: fine-tuning ${name} diverged: ${out.reason}`);
     const diverged: FinetuneResult = { ...common, score: { metric, value: null }, gain: null, status: 'diverged' };
-    await args.save(diverged); // runSegmented has already freed a diverged phase's checkpoint
+    await args.save(diverged); // the outcome first, then the checkpoint goes
+    await ctx.host.store.deleteCheckpoints(ctx.sweepId, args.ownerId, `finetune:${name}`);
     return diverged;
   }
   const score = await scoreTask(engine, task, { rows: sizes.rows, limit: fullTestLimit(task, args.spec.testSize, ctx.model.T), answerNll: true });

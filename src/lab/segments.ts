@@ -107,10 +107,9 @@ export async function runSegmented<H>(ctx: RunContext, spec: SegmentedPhase<H>):
     const result = await runPhase(engine, spec.config, sampler, hooks, { from: progress, until: point });
     seconds += result.seconds;
     if (result.status === 'cancelled') throw new RunCancelled(`${spec.runId} ${spec.phase}`);
-    if (result.status === 'diverged') {
-      await ctx.host.store.deleteCheckpoints(ctx.sweepId, spec.runId, spec.phase);
-      return { status: 'diverged', reason: result.reason, history, stepsDone: result.stepsDone, seconds, last };
-    }
+    // A diverged phase's checkpoint stays until the caller has saved the outcome (a kill in between would
+    // otherwise redo the phase from step 0); the caller frees it.
+    if (result.status === 'diverged') return { status: 'diverged', reason: result.reason, history, stepsDone: result.stepsDone, seconds, last };
     progress = result.progress;
     last = await captureCheckpoint(engine, { phase: spec.config, progress, sampler: sampler.getState() });
     await restoreCheckpoint(engine, last); // continue from exactly the saved numbers (see the file comment)

@@ -13,15 +13,25 @@ import { RESULTS_FILE } from '../../src/lab/persist/files';
 import type { FinetuneResult, Results, RunResult } from '../../src/lab/results';
 import { pretrainSteps, TASKS, type TaskName } from '../../src/lab/sweep';
 import { timescale } from '../../src/model/config';
-import { bestLambdas, chartLambdas, lambdaAxis, optimumVerdict, plasticityData, scalarByLambda, stat, type PlasticityView, type Stat } from '../../src/ui/charts/data';
+import { bestLambdas, chartLambdas, lambdaAxis, plasticityData, scalarByLambda, stat, type PlasticityView, type Stat } from '../../src/ui/charts/data';
+import { clampedView, optimumVerdict } from '../../src/ui/charts/verdict';
 
 type Value = (r: RunResult) => number | null | undefined;
 
-/** "mean ± half-width" (the 95% interval), or the mean alone with one seed. */
-export function formatStat(s: Stat | null, digits: number, scale = 1): string {
+/** "mean ± half-width" (the 95% interval), or "mean (lo to hi)" for an interval cut to what the quantity can be
+ *  (clampedView: no longer centred on the mean), or the mean alone with one seed. `digits` decimals; with
+ *  `smallAsSignificant`, numbers under 0.01 get `digits` significant digits instead (an answer NLL of 2e-5 nats
+ *  reads 0.0000196, not 0.000). */
+export function formatStat(s: Stat | null, digits: number, scale = 1, smallAsSignificant = false): string {
   if (!s) return '-';
-  const mean = (s.mean * scale).toFixed(digits);
-  return s.band ? `${mean} ± ${(((s.band[1] - s.band[0]) / 2) * scale).toFixed(digits)}` : mean;
+  const show = (x: number) => {
+    const y = x * scale;
+    return smallAsSignificant && y !== 0 && Math.abs(y) < 0.01 ? significant(y, digits) : y.toFixed(digits);
+  };
+  if (!s.band) return show(s.mean);
+  const [lo, hi] = s.band;
+  const centred = Math.abs(hi - s.mean - (s.mean - lo)) <= 1e-9 * Math.max(1, Math.abs(hi - lo));
+  return centred ? `${show(s.mean)} ± ${show((hi - lo) / 2)}` : `${show(s.mean)} (${show(lo)} to ${show(hi)})`;
 }
 
 const table = (header: string[], rows: string[][]): string =>
@@ -71,7 +81,9 @@ export function baseTable(results: Results): string {
 const sentence = (lines: string[]) => lines.map((line, i) => (i === 0 ? line : /^[A-Z]/.test(line) ? `. ${line}` : `; ${line}`)).join('');
 
 const digitsOf = (view: PlasticityView) => (view.unit === '%' ? 1 : 3);
-const cell = (mean: number | null | undefined, band: [number, number] | null, view: PlasticityView) => formatStat(mean == null ? null : { mean, band, n: 0 }, digitsOf(view));
+/** Percentages to one decimal; losses to 3 decimals, or 3 significant digits under 0.01 (formatStat). */
+const showStat = (s: Stat | null, view: PlasticityView) => formatStat(s, digitsOf(view), 1, view.unit !== '%');
+const cell = (mean: number | null | undefined, band: [number, number] | null, view: PlasticityView) => showStat(mean == null ? null : { mean, band, n: 0 }, view);
 
 /** "steps to 50%" cells of some fine-tunes: how many reached it, and the mean step of those that did. */
 function stepsCells(fts: readonly FinetuneResult[]): string[] {
@@ -95,26 +107,28 @@ export function taskTable(results: Results, task: TaskName): string | null {
   const axis = lambdaAxis(chartLambdas(results));
   const views = plasticityData(results.runs, axis, results.controls).find((t) => t.task === task);
   if (!views?.score) return null;
-  const shown = [views.score, ...(views.nll ? [views.nll] : [])];
+  // As the page shows them: intervals cut to what each quantity can be (a percentage in [0, 100]...).
+  const score = clampedView(views.score);
+  const shown = [score, ...(views.nll ? [clampedView(views.nll)] : [])];
   const header = ['lambda', 'base val bits/char'];
   for (const v of shown) header.push(`${v.yLabel}`, `vs lambda ${v.referenceLambda} (paired, + = better)`);
-  const exact = views.score.kind === 'exact';
+  const exact = score.kind === 'exact';
   if (exact) header.push('seeds reaching 50%', 'steps to 50% (those that did)');
   if (task === 'DOMAIN') header.push('forgetting (bits/char)');
   const counted = countedFinetunes(results.runs, task);
-  const rows = views.score.rows.map((row) => {
+  const rows = score.rows.map((row) => {
     const fts = counted.filter(({ run }) => run.lambda === row.lambda).map(({ finetune }) => finetune);
     const cells = [String(row.lambda), formatStat(row.base === null ? null : { mean: row.base, band: row.baseBand, n: row.n }, 3)];
     for (const v of shown) {
       const r = v.rows.find((x) => x.lambda === row.lambda);
-      cells.push(cell(r?.ft, r?.ftBand ?? null, v), r?.vsReference ? formatStat(r.vsReference, digitsOf(v)) : '-');
+      cells.push(cell(r?.ft, r?.ftBand ?? null, v), r?.vsReference ? showStat(r.vsReference, v) : '-');
     }
     if (exact) cells.push(...stepsCells(fts));
     if (task === 'DOMAIN') cells.push(formatStat(stat(fts.map((f) => f.forgetting)), 3));
     return cells;
   });
   const controls = countedControls(results.controls, task).map((c) => c.result);
-  if (views.score.control) {
+  if (score.control) {
     const cells = ['random init', '-', ...shown.flatMap((v) => [v.control ? cell(v.control.mean, v.control.band, v) : '-', '-'])];
     if (exact) cells.push(...stepsCells(controls));
     if (task === 'DOMAIN') cells.push('-'); // forgetting of pretraining that never happened: not comparable

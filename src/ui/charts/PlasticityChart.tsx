@@ -7,9 +7,9 @@ import { formatLambda } from '../controls/sweepEdit';
 import { ChartFrame, Segmented } from './ChartFrame';
 import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, scaleAxis, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
-import type { LambdaAxis, Optimum, PlasticityRow, PlasticityTask, PlasticityView, Stat } from './data';
-import { clampBand, clampStat, NON_NEGATIVE, niceScale, type Range } from './scale';
-import { optimumVerdict } from './verdict';
+import type { LambdaAxis, PlasticityRow, PlasticityTask, PlasticityView, Stat } from './data';
+import { NON_NEGATIVE, niceScale } from './scale';
+import { clampedView, optimumVerdict } from './verdict';
 
 export interface PlasticityChartProps {
   tasks: readonly PlasticityTask[];
@@ -79,31 +79,6 @@ function PlasticityChartImpl({ tasks, axis }: PlasticityChartProps) {
 }
 
 export const PlasticityChart = memo(PlasticityChartImpl);
-
-function clampOptimum<T extends Optimum | null>(o: T, range: Range): T {
-  return o && { ...o, vsBase: o.vsBase.map((d) => ({ ...d, diff: clampStat(d.diff, range) })) };
-}
-
-/**
- * The view as drawn: every 95% band cut to what its quantity can be (view.range: a percentage in [0, 100], a
- * paired difference of two in [-100, 100], NLL and bits/char >= 0), in the plot, the tooltip and the notes.
- * A t interval from 3 seeds reaches past those ends (NLL "-0.759 – 2.09"); data.ts keeps it whole.
- */
-export function clampedView(view: PlasticityView): PlasticityView {
-  const { value, gain, diff, gainDiff } = view.range;
-  return {
-    ...view,
-    rows: view.rows.map((r) => ({
-      ...r,
-      ftBand: clampBand(r.ftBand, value),
-      gainBand: clampBand(r.gainBand, gain),
-      baseBand: clampBand(r.baseBand, NON_NEGATIVE),
-      vsReference: clampStat(r.vsReference, diff),
-    })),
-    optimum: { ft: clampOptimum(view.optimum.ft, diff), gain: clampOptimum(view.optimum.gain, gainDiff) },
-    control: clampStat(view.control, value),
-  };
-}
 
 /** The score axis: everything drawn on it (means, bands, seeds, the control), in round-number ticks, stopping
  *  where the quantity does (clampedView cuts the bands there): a percentage at 0 and 100, a gain in percentage

@@ -1,7 +1,8 @@
 // The plasticity chart's verdicts in words: where the best lambda (or the largest gain) sits against the base
 // optimum, and what the paired interval between them allows. Pure; the numbers come from data.ts.
 import { formatLambda, formatNumber } from '../controls/sweepEdit';
-import type { PlasticityView, Stat } from './data';
+import type { Optimum, PlasticityView, Stat } from './data';
+import { clampBand, clampStat, NON_NEGATIVE, type Range } from './scale';
 
 const signed = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${formatNumber(Math.abs(x))}`;
 const listOf = (lambdas: readonly number[]) => lambdas.map(formatLambda).join(lambdas.length > 2 ? ', ' : ' and ');
@@ -37,4 +38,30 @@ export function optimumVerdict(view: Pick<PlasticityView, 'optimum' | 'bestBase'
     return reading ? [`${who(lambda)}: ${numbers}`, reading] : [numbers];
   });
   return [`${head}, ${side} ${base}`, ...each];
+}
+
+function clampOptimum<T extends Optimum | null>(o: T, range: Range): T {
+  return o && { ...o, vsBase: o.vsBase.map((d) => ({ ...d, diff: clampStat(d.diff, range) })) };
+}
+
+/**
+ * The view as drawn: every 95% band cut to what its quantity can be (view.range: a percentage in [0, 100], a
+ * paired difference of two in [-100, 100], NLL and bits/char >= 0), in the plot, the tooltip and the notes.
+ * A t interval from 3 seeds reaches past those ends (NLL "-0.759 – 2.09"); data.ts keeps it whole.
+ * The page and the report (tools/results/report.ts) both show this view.
+ */
+export function clampedView(view: PlasticityView): PlasticityView {
+  const { value, gain, diff, gainDiff } = view.range;
+  return {
+    ...view,
+    rows: view.rows.map((r) => ({
+      ...r,
+      ftBand: clampBand(r.ftBand, value),
+      gainBand: clampBand(r.gainBand, gain),
+      baseBand: clampBand(r.baseBand, NON_NEGATIVE),
+      vsReference: clampStat(r.vsReference, diff),
+    })),
+    optimum: { ft: clampOptimum(view.optimum.ft, diff), gain: clampOptimum(view.optimum.gain, gainDiff) },
+    control: clampStat(view.control, value),
+  };
 }

@@ -1,9 +1,9 @@
-// The plasticity chart draws each 95% band cut to what its quantity can be (clampedView), while the view from
-// data.ts keeps the whole interval (tools/results/report.ts prints its half-width).
+// The plasticity views as shown (page and report) have each 95% band cut to what its quantity can be (clampedView), while the view from
+// data.ts keeps the whole interval.
 import { describe, expect, it } from 'vitest';
 import { chartLambdas, lambdaAxis, plasticityData, type PlasticityView } from './data';
 import { fixtureResults } from './data.fixture';
-import { clampedView } from './PlasticityChart';
+import { clampedView } from './verdict';
 import { optimumVerdict } from './verdict';
 
 const results = fixtureResults();
