@@ -99,6 +99,7 @@ export function createContext(host: RunnerHost, sweep: SweepDefinition, sweepId:
   const sizes = MEASURE_SIZES[sweep.preset];
   const tasks = new Map<string, AnyTask>();
   const probes = new Map<string, ProbeSet>();
+  let probesSeed: number | undefined;
   const cancelled = () => options.signal?.aborted === true || options.control?.state === 'cancelled';
   const log = (message: string) => host.emit({ type: 'log', message });
   return {
@@ -120,6 +121,9 @@ export function createContext(host: RunnerHost, sweep: SweepDefinition, sweepId:
     },
     probeSet(name, seed) {
       const key = `${name}/${seed}`;
+      // Runs go seed by seed (sweepRuns): only the current seed's probe sets are kept (~10 MB each).
+      if (seed !== probesSeed) probes.clear();
+      probesSeed = seed;
       if (!probes.has(key)) {
         const make = name === 'sentiment' ? makeSentimentProbe : makeGenreProbe;
         const options = { seed: runSeeds(seed).probe(name), chars: Math.min(128, runModel(sweep).T), perClassTrain: sizes.probeTrain, perClassTest: sizes.probeTest };
