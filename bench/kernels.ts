@@ -13,6 +13,7 @@ import { releaseDispatches } from '../src/gpu/dispatch';
 import { MAX_EXECUTIONS, type KernelBench } from '../src/kernels/bench';
 import { matmulSweepBenches, type MatmulBench } from '../src/kernels/matmul.bench';
 import { normSweepBenches } from '../src/kernels/norm.bench';
+import { datasheetPeak, peakLine } from './peaks';
 import { kernelBenches } from './registry';
 import { fmt, formatTable } from './table';
 import { startTfjs, type TfPeer } from './tfjs';
@@ -208,10 +209,12 @@ async function main(): Promise<void> {
   const ceilings = applyCeilings(rows);
   printRows(rows);
   console.log(`ceilings measured in this run: compute ${fmt(ceilings.gflops)} GFLOP/s (best matmul), bandwidth ${fmt(ceilings.gbps)} GB/s (copy_forward, read + write)`);
+  const peak = software ? undefined : datasheetPeak(gpu.adapter);
+  if (!software) console.log(peakLine(peak, ceilings));
   console.log(`timing: ours ${rows.find((r) => r.method)?.method ?? 'none'}, repeated in one compute pass; TF.js ${rows.find((r) => r.tfjsMethod)?.tfjsMethod ?? 'not run'}`);
   if (warning) console.log(warning);
   if (args.json) {
-    const report = { adapter: gpu.adapter, source, software, date: new Date().toISOString(), commit: gitCommit(), args, ceilings, tfjs: typeof tf === 'string' ? tf : tf.version, rows };
+    const report = { adapter: gpu.adapter, source, software, date: new Date().toISOString(), commit: gitCommit(), args, ceilings, datasheetPeak: peak ?? null, tfjs: typeof tf === 'string' ? tf : tf.version, rows };
     writeFileSync(args.json, JSON.stringify(report, null, 2));
     console.log(`wrote ${args.json}`);
   }

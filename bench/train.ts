@@ -16,6 +16,7 @@ import { WebGpuEngine } from '../src/engine/webgpu';
 import { PRESETS, paramCount, type PresetName } from '../src/model/config';
 import { initParams } from '../src/model/init';
 import { Rng } from '../src/util/rng';
+import { datasheetPeak } from './peaks';
 import { loadTfjsWebgpu, type Tf } from './tfjs';
 import { timeTfjsTraining, type TfjsTiming, type TrainRun } from './tfjsTrain';
 
@@ -69,6 +70,9 @@ async function main(): Promise<void> {
   // TF.js gets its own device from a Dawn instance made after findNodeAdapter chose the driver: the same adapter.
   const tf: Tf | string = process.argv.includes('--no-tfjs') ? 'disabled (--no-tfjs)' : await loadTfjsWebgpu(create([]));
   console.log(typeof tf === 'string' ? `TF.js peer: ${tf}` : `TF.js peer: tfjs-core ${tf.version_core} on webgpu (WEBGPU_CPU_FORWARD=false)`);
+  // MFU against the datasheet FP32 peak (the kernel benchmark also gives it against the measured matmul ceiling).
+  const peak = software ? undefined : datasheetPeak(gpu.adapter);
+  if (!software) console.log(peak ? `MFU below: of ${peak.fp32Tflops} TFLOP/s FP32, the ${peak.name} datasheet peak` : 'datasheet peak: not known for this adapter (bench/peaks.ts)');
   const rows = [];
   for (const name of presets) {
     const { model, train } = PRESETS[name];
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
       msPerStep: (seconds * 1000) / steps,
       tokensPerSecond: tokens / seconds,
       gflops: (tokens * flopsPerToken(name)) / seconds / 1e9,
+      mfuOfDatasheet: peak ? (tokens * flopsPerToken(name)) / seconds / 1e12 / peak.fp32Tflops : null,
       dispatchesPerStep: (engine.counters.dispatches - before.dispatches) / steps,
       submitsPerStep: (engine.counters.submits - before.submits) / steps,
       gpuBytes: engine.bytesInUse,
@@ -113,6 +118,7 @@ async function main(): Promise<void> {
     console.log(
       `${name.padEnd(12)} ${String(row.params).padStart(9)} params  B=${row.B} T=${row.T}  ${row.msPerStep.toFixed(2)} ms/step  ` +
         `${Math.round(row.tokensPerSecond).toLocaleString('en-US')} tok/s  ${row.gflops.toFixed(1)} GFLOP/s  ` +
+        (row.mfuOfDatasheet === null ? '' : `MFU ${(100 * row.mfuOfDatasheet).toFixed(1)}%  `) +
         `${row.dispatchesPerStep} dispatches/step  ${row.submitsPerStep.toFixed(3)} submits/step  ${(row.gpuBytes / 2 ** 20).toFixed(1)} MiB`,
     );
     engine.dispose();
@@ -127,7 +133,7 @@ async function main(): Promise<void> {
     } catch {
       commit ||= 'unknown';
     }
-    writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), commit, adapter: gpu.adapter, source, tfjs: typeof tf === 'string' ? tf : tf.version_core, rows }, null, 2));
+    writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), commit, adapter: gpu.adapter, source, datasheetPeak: peak ?? null, tfjs: typeof tf === 'string' ? tf : tf.version_core, rows }, null, 2));
     console.log(`wrote ${json}`);
   }
   gpu.device.destroy();
