@@ -1,8 +1,9 @@
 // Vite build for Node entry points (benchmarks, command-line tools): `vite build -c vite.cli.config.ts` writes
-// dist-cli/<name>.mjs, one self-contained ES module per entry (shaders inlined through `?raw`, npm packages
-// bundled) except `webgpu` (native Dawn binary) and Node builtins, so a bundle runs wherever Node and the
-// `webgpu` package are (e.g. a bare GPU server, see docs/webgpu-runtime.md). Every src/cli/*.ts command is an
-// entry (not the modules the commands share, such as trainFiles.ts).
+// dist-cli/<name>.mjs, one ES module per entry plus the code they share in dist-cli/chunks/ (copy the whole
+// dist-cli/), with shaders inlined through `?raw` and npm packages bundled except `webgpu` (native Dawn binary)
+// and Node builtins, so the bundles run wherever Node and the `webgpu` package are (e.g. a bare GPU server, see
+// ../shared/docs/webgpu-runtime.md). Every src/cli/*.ts command is an entry (not the modules the commands
+// share, such as trainFiles.ts).
 import { existsSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';

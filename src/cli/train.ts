@@ -63,7 +63,7 @@ export const HELP = helpText(
     { flag: '--resume <file>', help: 'continue a checkpoint.bin with its own settings (preset, lambda, seed, steps, ...); flags that contradict it are refused' },
   ],
   ['A checkpoint is written at the start, at a few fixed steps and on Ctrl-C or SIGTERM; the last line then gives the command that resumes.'],
-  exitCodesHelp(true),
+  exitCodesHelp(true, 'it writes its checkpoint and prints the --resume command that continues it'),
 );
 
 export interface TrainArgs {

@@ -11,14 +11,15 @@ export const EXIT = {
   error: 1,
   /** train: the run diverged (its last checkpoint before that is kept). */
   diverged: 2,
-  /** Stopped by Ctrl-C or SIGTERM (128 + SIGINT, the shell's convention): rerun to resume from the last checkpoint. */
+  /** Stopped by Ctrl-C or SIGTERM (128 + SIGINT, the shell's convention): sweep and calibrate resume when run again,
+   *  train with the --resume command it prints. */
   cancelled: 130,
 } as const;
 
-/** The exit codes as a help line; `diverged` only for the commands that have it. */
-export const exitCodesHelp = (diverged = false): string =>
+/** The exit codes as a help line; `diverged` only for the commands that have it; `resume`: how a cancelled run goes on. */
+export const exitCodesHelp = (diverged = false, resume = 'run the same command again to resume from the last checkpoint'): string =>
   `exit codes: 0 done, 1 error or bad arguments${diverged ? ', 2 diverged' : ''}, 130 cancelled (Ctrl-C or SIGTERM: stopped at the next ` +
-  'submit; run the same command again to resume from the last checkpoint)';
+  `submit; ${resume})`;
 
 /** Bad arguments or input files: reported with the command's usage line. */
 export class UsageError extends Error {}
