@@ -13,6 +13,7 @@ import { releaseDispatches } from '../src/gpu/dispatch';
 import { MAX_EXECUTIONS, type KernelBench } from '../src/kernels/bench';
 import { matmulSweepBenches, type MatmulBench } from '../src/kernels/matmul.bench';
 import { normSweepBenches } from '../src/kernels/norm.bench';
+import { helpText, wantsHelp } from '../src/util/cli';
 import { datasheetPeak, peakLine } from './peaks';
 import { kernelBenches } from './registry';
 import { fmt, formatTable } from './table';
@@ -180,7 +181,24 @@ function gitCommit(): string {
   }
 }
 
+const HELP = helpText(
+  'usage: npm run bench -- [--full] [--sweep] [--filter <regex>] [--no-tfjs] [--json <file>]',
+  'Times every kernel at the model\'s shapes and matmul at 1024^3-4096^3 (timestamp queries, many repetitions in one\n' +
+    'compute pass): ms, GFLOP/s or GB/s, the fraction of this run\'s measured ceilings and of the datasheet peak, TF.js beside.',
+  [
+    { flag: '--full', help: 'on a software adapter, run the sizes it skips (above 512^3 FLOPs or 64 MiB); a GPU runs them anyway' },
+    { flag: '--sweep', help: 'add the tuning rows: matmul tile configs and split counts, norm rows per workgroup, norm at 65536 x 768' },
+    { flag: '--filter <regex>', help: 'only the rows whose "kernel shape" matches' },
+    { flag: '--no-tfjs', help: 'skip the TensorFlow.js peer (default: on)' },
+    { flag: '--json <file>', help: 'write every row, the ceilings and the adapter info as JSON' },
+    { flag: '--dawn-features <a,b>', help: 'enable Dawn toggles (e.g. for A/B timing)' },
+  ],
+  [],
+  'exit codes: 0 done, 1 error',
+);
+
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) return console.log(HELP);
   const args = parseArgs(process.argv.slice(2));
   const { gpu, instance, source } = await openGpu(args.dawnFeatures);
   const software = isSoftwareAdapter(gpu.adapter);

@@ -16,6 +16,7 @@ import { WebGpuEngine } from '../src/engine/webgpu';
 import { PRESETS, paramCount, type PresetName } from '../src/model/config';
 import { initParams } from '../src/model/init';
 import { Rng } from '../src/util/rng';
+import { helpText, wantsHelp } from '../src/util/cli';
 import { datasheetPeak } from './peaks';
 import { loadTfjsWebgpu, type Tf } from './tfjs';
 import { timeTfjsTraining, type TfjsTiming, type TrainRun } from './tfjsTrain';
@@ -59,7 +60,22 @@ async function tfjsColumns(
   return { tfjsMsPerStep: timing.msPerStep, tfjsTokensPerSecond: timing.tokensPerSecond, tfjsFinalLoss: timing.finalLoss, oursOverTfjs };
 }
 
+const HELP = helpText(
+  'usage: npm run bench:train -- [--presets tiny,lab,overtrained,tpp20] [--steps N] [--no-tfjs] [--json <file>]',
+  'Full training steps (forward, backward, clipped AdamW) on random tokens, 64 per submit as the lab trains:\n' +
+    'ms/step, tokens/s, GFLOP/s, MFU against the datasheet FP32 peak, dispatches and submits per step, GPU memory; TF.js beside.',
+  [
+    { flag: '--presets <a,b>', help: 'which presets (default: tiny, lab, overtrained, tpp20)' },
+    { flag: '--steps <N>', help: 'timed steps per preset after 8 warm-up steps (default 200; 4 on a software adapter)' },
+    { flag: '--no-tfjs', help: 'skip the TensorFlow.js training peer (default: on)' },
+    { flag: '--json <file>', help: 'write every row and the adapter info as JSON' },
+  ],
+  [],
+  'exit codes: 0 done, 1 error',
+);
+
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) return console.log(HELP);
   const { adapter, source } = await findNodeAdapter();
   const gpu = await acquireGpu(adapter, 'bench-train');
   const software = source === 'swiftshader' || gpu.adapter.isFallbackAdapter;
