@@ -43,6 +43,15 @@ function emptyResults(sweep: SweepDefinition, device: Results['device']): Result
   return { kind: 'plasticity-lab-results', version: 1, sweep, createdAt: now, updatedAt: now, device, runs: [], controls: [] };
 }
 
+/** "Finished: 1 run (λ 0.3, seed 0) of "lab: …"" or "Finished: 15 runs of …", with any that did not end done. */
+export function finishedNotice(results: Results, asked: readonly RunKey[] | undefined): string {
+  const ids = new Set((asked ?? results.runs).map((k) => runId(k)));
+  const runs = results.runs.filter((r) => ids.has(r.id));
+  const which = runs.length === 1 ? `1 run (λ ${runs[0].lambda}, seed ${runs[0].seed})` : `${runs.length} runs`;
+  const notDone = runs.filter((r) => r.status !== 'done');
+  return `Finished: ${which} of "${results.sweep.name}"${notDone.length ? `; ${notDone.length} ended ${[...new Set(notDone.map((r) => r.status))].join(' or ')} (the runs table says why)` : ''}.`;
+}
+
 export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set, get) => {
   let pendingMetrics: MetricBatch[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -123,6 +132,8 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
       else {
         get().loadResults(done.results, sweepId);
         if (done.status === 'cancelled') get().setNotice('info', 'Cancelled. Finished runs are kept; Sweep continues the rest.');
+        // The end is announced (the status region) unless something worth more is on screen.
+        else if (!get().notice) get().setNotice('info', finishedNotice(done.results, runs));
       }
     } catch (error) {
       restoreIfNothingRan();

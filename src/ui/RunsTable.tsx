@@ -141,7 +141,16 @@ function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTablePr
       {selected.length ? (
         <p className="runs-note">
           Comparing {selected.length} run{selected.length === 1 ? '' : 's'} in the curve charts.{' '}
-          <button type="button" className="linklike" onClick={() => onSelectionChange([])}>
+          <button
+            type="button"
+            className="linklike"
+            onClick={(e) => {
+              // This note (and the button) goes away: keep the keyboard focus in the table, on its select-all box.
+              const box = e.currentTarget.closest('section')?.querySelector<HTMLInputElement>('input[aria-label="Compare all runs"]');
+              onSelectionChange([]);
+              box?.focus();
+            }}
+          >
             Show all
           </button>
         </p>

@@ -181,6 +181,7 @@ function SeedsField({ seeds, onSeedsChange }: { seeds: readonly number[]; onSeed
           inputMode="numeric"
           value={draft}
           aria-invalid={invalid || undefined}
+          aria-describedby={invalid ? `${id}-error` : undefined}
           onChange={(e) => {
             setDraft(e.target.value);
             const next = parse(e.target.value);
@@ -192,6 +193,11 @@ function SeedsField({ seeds, onSeedsChange }: { seeds: readonly number[]; onSeed
           {seeds.length} seed{seeds.length === 1 ? '' : 's'}: each seed runs every λ (paired comparisons)
         </span>
       </span>
+      {invalid ? (
+        <span className="field-error" id={`${id}-error`}>
+          Seeds are whole numbers from 0, separated by commas, at most {MAX_SEEDS}; until then {seeds.join(', ')} stay.
+        </span>
+      ) : null}
     </div>
   );
 }

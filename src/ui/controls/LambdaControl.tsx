@@ -2,7 +2,8 @@
 // numeric entry, and the timescale numbers that say what this lambda means for the chosen schedule.
 import type { Timescale } from '../../model/config';
 import { NumberField } from './NumberField';
-import { formatLambda, formatNumber, LAMBDA_LIMIT, LAMBDA_NOTCHES, notchIndex } from './sweepEdit';
+import { formatLambda, formatNumber, LAMBDA_NOTCHES, notchIndex } from './sweepEdit';
+import { MAX_LAMBDA } from '../../lab/sweep';
 
 /** Labelled slider positions (1e-4 is the notch right after 0, too close to label). */
 const TICKS = [0, 1e-3, 1e-2, 0.1, 1, 10];
@@ -25,7 +26,7 @@ export function LambdaControl({ lambda, onLambdaChange, timescale, disabled }: L
   const last = LAMBDA_NOTCHES.length - 1;
   return (
     <div className="lambda-control">
-      <NumberField className="lambda-entry" label="Weight decay λ" value={lambda} min={0} max={LAMBDA_LIMIT} onCommit={onLambdaChange} disabled={disabled} format={formatLambda} suffix="single run (Train)" />
+      <NumberField className="lambda-entry" label="Weight decay λ" value={lambda} min={0} max={MAX_LAMBDA} onCommit={onLambdaChange} disabled={disabled} format={formatLambda} suffix="single run (Train)" />
       <div className="lambda-slider">
         <input
           type="range"

@@ -61,12 +61,17 @@ export function NumberField({ label, value, onCommit, min, max, integer, step = 
           value={draft}
           disabled={disabled}
           aria-invalid={invalid || undefined}
-          title={invalid ? `Enter a number from ${range}` : undefined}
+          aria-describedby={invalid ? `${id}-error` : undefined}
           onChange={(e) => change(e.target.value)}
           onBlur={() => invalid && setDraft(format(value))}
         />
         {suffix ? <span className="field-suffix">{suffix}</span> : null}
       </span>
+      {invalid ? (
+        <span className="field-error" id={`${id}-error`}>
+          Enter a number from {range}; until then {format(value)} stays.
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // Train (one lambda), Sweep (lambda grid x seeds), Pause, Resume, Cancel: callbacks with disabled states
 // that follow the runner's state, and a line that says what each start button will do.
+import { useEffect, useRef } from 'react';
 import type { RunState } from '../../state/runnerSlice';
 import { formatLambda } from './sweepEdit';
 
@@ -37,25 +38,45 @@ export function formatDuration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
+/**
+ * Keeps keyboard focus on the run controls as they change state: the pressed button is disabled by its own
+ * press (Train, Sweep, Pause, Resume), and a disabled button loses focus to <body>. Focus moves to the button
+ * that now matters (Pause while running, Resume while paused, Train when idle again), and only when it was lost.
+ */
+function useFocusFollowsRun(runState: RunState, group: React.RefObject<HTMLDivElement | null>): void {
+  const previous = useRef(runState);
+  useEffect(() => {
+    if (previous.current === runState) return;
+    previous.current = runState;
+    const active = document.activeElement;
+    const lost = !active || active === document.body || (group.current?.contains(active) && (active as HTMLButtonElement).disabled);
+    if (!lost) return;
+    const next = group.current?.querySelector<HTMLButtonElement>(`button[data-focus-in~="${runState}"]:not(:disabled)`);
+    next?.focus();
+  }, [runState, group]);
+}
+
 export function RunButtons(props: RunButtonsProps) {
   const { runState, canStart, blockedReason, lambda, seed, lambdaCount, seedCount, secondsPerRun } = props;
+  const group = useRef<HTMLDivElement>(null);
+  useFocusFollowsRun(runState, group);
   const idle = runState === 'idle';
   const runs = lambdaCount * seedCount;
   const eta = secondsPerRun ? ` (about ${formatDuration(secondsPerRun)} per run, ${formatDuration(secondsPerRun * runs)} in all)` : '';
   return (
-    <div className="run-buttons" role="group" aria-label="Run controls" data-run-state={runState}>
+    <div className="run-buttons" role="group" aria-label="Run controls" data-run-state={runState} ref={group}>
       <div className="button-row">
-        <button type="button" onClick={props.onTrain} disabled={!idle || !canStart}>
+        <button type="button" onClick={props.onTrain} disabled={!idle || !canStart} data-focus-in="idle">
           Train
         </button>
         <button type="button" onClick={props.onSweep} disabled={!idle || !canStart}>
           Sweep
         </button>
         <span className="button-gap" />
-        <button type="button" className="secondary" onClick={props.onPause} disabled={runState !== 'running'}>
+        <button type="button" className="secondary" onClick={props.onPause} disabled={runState !== 'running'} data-focus-in="running">
           Pause
         </button>
-        <button type="button" className="secondary" onClick={props.onResume} disabled={runState !== 'paused'}>
+        <button type="button" className="secondary" onClick={props.onResume} disabled={runState !== 'paused'} data-focus-in="paused">
           Resume
         </button>
         <button type="button" className="danger" onClick={props.onCancel} disabled={runState !== 'running' && runState !== 'paused'}>
@@ -74,7 +95,7 @@ export function RunButtons(props: RunButtonsProps) {
               : `Train: one run at λ = ${formatLambda(lambda)}, seed ${seed}.`}{' '}
             Sweep: {lambdaCount} λ × {seedCount} seed{seedCount === 1 ? '' : 's'} = {runs} runs{eta}.
             {props.openResultsDevice ? ` Both start a new sweep: the open results were made on ${props.openResultsDevice}, and runs of two devices are not mixed.` : ''}
-            {props.softwareAdapter ? ' This is a software GPU (no GPU driver): a run takes many times longer than on a GPU, and the tiny preset is the one to try here.' : ''}
+            {props.softwareAdapter ? ' This is a software GPU (no GPU driver): a run takes many times longer than on a GPU; to try the lab here, pick the tiny preset without KV and PIGLATIN (their prompts do not fit its 16-token rows).' : ''}
           </>
         )}
       </p>

@@ -1,14 +1,12 @@
 // Pure helpers behind the experiment controls: the weight-decay slider's notches, number formatting and
 // parsing, the schedule a sweep implies (parameters, tokens, steps) and immutable sweep edits. No React here.
 import { paramCount, PRESETS, timescale, TRAIN_SPLIT_TOKENS, type PresetName, type Timescale } from '../../model/config';
-import { defaultSweep, TASKS, type SweepDefinition, type TaskName, type TaskSpec } from '../../lab/sweep';
+import { defaultSweep, MAX_LAMBDA, TASKS, type SweepDefinition, type TaskName, type TaskSpec } from '../../lab/sweep';
 
 /** Per-decade mantissas of the slider: every value of the paper's grid is a notch. */
 const MANTISSAS = [1, 1.5, 2, 3, 4, 5, 6, 8];
 export const LAMBDA_MIN = 1e-4;
 export const LAMBDA_MAX = 10;
-/** Largest lambda the sweep schema accepts (numeric entry only). */
-export const LAMBDA_LIMIT = 100;
 
 /** The slider's values: a first notch at 0, then 1e-4 .. 10 log-spaced (1, 1.5, 2, 3, 4, 5, 6, 8 per decade). */
 export const LAMBDA_NOTCHES: readonly number[] = (() => {
@@ -127,5 +125,5 @@ export function withTaskSize(sweep: SweepDefinition, name: TaskName, trainSize: 
 }
 
 export function withLambdas(sweep: SweepDefinition, lambdas: readonly number[]): SweepDefinition {
-  return { ...sweep, lambdas: sortedUnique(lambdas.filter((l) => l >= 0 && l <= LAMBDA_LIMIT)) };
+  return { ...sweep, lambdas: sortedUnique(lambdas.filter((l) => l >= 0 && l <= MAX_LAMBDA)) };
 }
