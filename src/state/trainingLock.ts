@@ -8,6 +8,9 @@ const LOCK_NAME = 'plasticity-lab-training';
 export const OTHER_TAB_TRAINING =
   'Another tab of this lab is training. Wait for it to finish, or close it: two tabs training at once would share the GPU and write the same saved sweeps.';
 
+/** This tab holds the lock (from when it is granted until it is released). */
+let holding = false;
+
 function webLocks(): LockManager | undefined {
   return typeof navigator === 'undefined' ? undefined : navigator.locks;
 }
@@ -20,17 +23,22 @@ export async function whileTraining(work: () => Promise<void>): Promise<boolean>
     await work();
     return true;
   }
-  return locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => {
-    if (!lock) return false;
-    await work();
-    return true;
-  });
+  try {
+    return await locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => {
+      if (!lock) return false;
+      holding = true;
+      await work();
+      return true;
+    });
+  } finally {
+    holding = false; // the request settles once the lock is released
+  }
 }
 
-/** Whether another tab (or this one) holds the training lock now. */
+/** Whether another tab holds the training lock now. */
 export async function trainingElsewhere(): Promise<boolean> {
   const locks = webLocks();
-  if (!locks) return false;
+  if (!locks || holding) return false;
   const { held = [] } = await locks.query();
   return held.some((lock) => lock.name === LOCK_NAME);
 }

@@ -1,9 +1,10 @@
-import { useDeferredValue, useMemo } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { describeAdapter } from '../gpu/adapter';
 import { estimateSecondsPerRun } from '../lab/runEstimate';
 import { selectViewedResults } from '../state/labSlice';
 import { otherDeviceOfOpenResults, runTrainReplaces } from '../state/labModel';
 import { useLab } from '../state/store';
+import { OTHER_TAB_TRAINING, trainingElsewhere } from '../state/trainingLock';
 import { LabCharts } from './charts/LabCharts';
 import { runRows } from './charts/runRows';
 import { ExperimentControls } from './controls/ExperimentControls';
@@ -33,10 +34,35 @@ function useRunningText(): string | undefined {
   return `Running… loading the training data (${(data.receivedBytes / MB).toFixed(1)}${total} MB).`;
 }
 
-function blockedReason(gpuStatus: string, shared: boolean): string | undefined {
+function blockedReason(gpuStatus: string, shared: boolean, otherTab: boolean): string | undefined {
   if (shared) return 'Viewing shared results: Re-run to verify, or go back to your results to train.';
   if (gpuStatus !== 'ready') return 'Training needs a WebGPU device (see the device panel).';
+  if (otherTab) return OTHER_TAB_TRAINING;
   return undefined;
+}
+
+const OTHER_TAB_POLL_MS = 3000;
+
+/** Whether another tab of the lab holds the training lock, checked while this tab is idle and visible (a start
+ *  is refused then anyway: this says so before the click). */
+function useOtherTabTraining(idle: boolean): boolean {
+  const [other, setOther] = useState(false);
+  useEffect(() => {
+    if (!idle) return;
+    let live = true;
+    const check = () => {
+      if (document.visibilityState === 'visible') void trainingElsewhere().then((held) => live && setOther(held));
+    };
+    check();
+    const timer = setInterval(check, OTHER_TAB_POLL_MS);
+    document.addEventListener('visibilitychange', check);
+    return () => {
+      live = false;
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', check);
+    };
+  }, [idle]);
+  return idle && other;
 }
 
 /** Controls, runs table and charts: the lab itself. */
@@ -49,7 +75,8 @@ export function LabSection() {
   const gpuStatus = useLab((s) => s.gpuStatus);
   const shared = useLab((s) => Boolean(s.shared));
   const actions = useLab.getState(); // actions never change; reading them does not subscribe
-  const reason = blockedReason(gpuStatus, shared);
+  const otherTab = useOtherTabTraining(runState === 'idle');
+  const reason = blockedReason(gpuStatus, shared, otherTab);
   const secondsPerRun = useSecondsPerRun();
   const runningText = useRunningText();
   const here = useLab((s) => (s.adapter ? describeAdapter(s.adapter) : 'unknown'));
