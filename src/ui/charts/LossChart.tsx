@@ -4,10 +4,11 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber, sortedUnique } from '../controls/sweepEdit';
 import { ChartFrame, ViewSelect } from './ChartFrame';
-import { axisLabel, chartA11y, formatTick, GRID, MARGIN, scaleAxis, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { axisLabel, chartA11y, formatTick, GRID, MARGIN, scaleAxis, seriesTip, TICK, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { CurveView } from './data';
 import { NON_NEGATIVE, niceScale } from './scale';
+import { curveSummary } from './summary';
 
 export interface CurveChartProps {
   /** Views to switch between (lossCurves() or weightNormCurves()); the first is shown first. */
@@ -31,7 +32,7 @@ function curveScales(view: CurveView | undefined) {
   return { x: niceScale(points.map((p) => p.x)), y: niceScale(points.map((p) => p.y), NON_NEGATIVE) };
 }
 
-/** Axis and tooltip props kept by identity across renders (the live chart re-renders several times a second):
+/** Axis props kept by identity across renders (the live chart re-renders several times a second):
  *  they change only when the rounded axes do. */
 function useAxes(xLabel: string, yLabel: string, height: number, view: CurveView | undefined) {
   const scalesKey = JSON.stringify(curveScales(view));
@@ -42,8 +43,6 @@ function useAxes(xLabel: string, yLabel: string, height: number, view: CurveView
       xLabel: axisLabel(xLabel),
       xAxis: scaleAxis(scales.x),
       yAxis: valueYAxis(yLabel, { width: 62, ...scaleAxis(scales.y) }),
-      tooltipLabel: (x: unknown) => `${xLabel} ${formatNumber(Number(x))}`,
-      tooltipValue: (y: unknown) => formatNumber(Number(y)),
     };
   }, [xLabel, yLabel, height, scalesKey]);
 }
@@ -54,8 +53,12 @@ function CurveChartImpl({ views, preferredView, testId = 'chart-loss', title = '
   const [key, setKey] = useState<string | null>(null);
   const view = views.find((v) => v.key === key) ?? views.find((v) => v.key === preferredView) ?? views[0];
   const axes = useAxes(xLabel, view?.yLabel ?? '', height, view);
+  // Its own memo: the tooltip's live region stays mounted while the live chart's axes move.
+  const tooltip = useMemo(() => seriesTip((x) => `${xLabel} ${formatNumber(Number(x))}`, (y) => formatNumber(Number(y))), [xLabel]);
   const lambdas = view ? sortedUnique(view.lines.map((l) => l.lambda)) : [];
   const description = subtitle ?? (view ? `${view.label}: one line per run, coloured by λ.` : undefined);
+  // The svg's description adds the gist of the data to the line under the title.
+  const summary = useMemo(() => (view ? curveSummary(view, xLabel) : ''), [view, xLabel]);
   const toolbar = views.length > 1 ? <ViewSelect label={`${title}: view`} value={view.key} options={views.map((v) => ({ value: v.key, label: v.label }))} onChange={setKey} /> : null;
   return (
     <ChartFrame
@@ -68,11 +71,11 @@ function CurveChartImpl({ views, preferredView, testId = 'chart-loss', title = '
       lambdas={lambdas}
     >
       {view ? (
-        <LineChart responsive style={axes.style} margin={MARGIN} data-view={view.key} {...chartA11y(title, view.label, description)}>
+        <LineChart responsive style={axes.style} margin={MARGIN} data-view={view.key} {...chartA11y(title, view.label, `${description} ${summary}`)}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="x" type="number" {...axes.xAxis} allowDuplicatedCategory={false} tick={TICK} stroke={INK.axis} tickFormatter={formatTick} label={axes.xLabel} />
           <YAxis {...axes.yAxis} />
-          <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={axes.tooltipLabel} formatter={axes.tooltipValue} isAnimationActive={false} />
+          <Tooltip content={tooltip} isAnimationActive={false} />
           {view.lines.map((line) => (
             <Line
               key={line.id}

@@ -1,11 +1,11 @@
 // The plasticity chart: for each task, the score after fine-tuning (or the gain over the base model)
 // against lambda with 95% confidence bands across seeds, and the base model's validation bits/char on a
 // second axis of the same panel, so the trade-off (worse base, better after fine-tuning) shows at a glance.
-import { memo, useState } from 'react';
+import { memo, useCallback, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Scatter, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { formatLambda } from '../controls/sweepEdit';
 import { ChartFrame, Segmented } from './ChartFrame';
-import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, scaleAxis, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, PoliteTip, scaleAxis, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { LambdaAxis, PlasticityRow, PlasticityTask, PlasticityView, Stat } from './data';
 import { NON_NEGATIVE, niceScale } from './scale';
@@ -19,11 +19,10 @@ export interface PlasticityChartProps {
 type Show = 'ft' | 'gain';
 type Metric = 'score' | 'nll';
 
-const SCORE = '#27324f';
+const SCORE = INK.score;
 const SCORE_BAND = '#3f63d8';
-const BEST = '#3f63d8';
-/** The random-init control: a colour outside the lambda palette. */
-const CONTROL = '#8c564b';
+const BEST = INK.best;
+const CONTROL = INK.control;
 const TITLE = 'Plasticity: fine-tuned score against pretraining weight decay';
 const SCORE_DOT = lambdaDot();
 
@@ -105,6 +104,15 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
   const [head, ...paired] = optimumVerdict(view, show);
   const extra = `${view.excluded ? ` · ${view.excluded} diverged or failed fine-tune${view.excluded === 1 ? '' : 's'} left out` : ''}${n ? ` · ${n} seed${n === 1 ? '' : 's'}` : ''}`;
   const lines = [head + extra, ...paired];
+  // One content component while the panel's data stays, so the tooltip's live region stays mounted.
+  const tip = useCallback(
+    (p: TooltipContentProps) => (
+      <PoliteTip>
+        <PlasticityTip {...p} view={view} control={control} />
+      </PoliteTip>
+    ),
+    [view, control],
+  );
   return (
     <div className="plasticity-panel" data-testid={`plasticity-${view.task}`} data-points={view.points} data-metric={view.metric} data-show={show}>
       <h4 data-export-text={title}>{title}</h4>
@@ -112,7 +120,7 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
         <CartesianGrid {...GRID} />
         <XAxis {...lambdaXAxis(axis)} />
         <YAxis yAxisId="score" {...valueYAxis(label, { width: 60, ...scaleAxis(scoreScale(view, gain, seeds, control)) })} />
-        <YAxis yAxisId="base" orientation="right" {...valueYAxis('base val bits/char ↓', { width: 56, stroke: INK.baseline, ...scaleAxis(baseScale(view)), label: { value: 'base bpc ↓', angle: 90, position: 'insideRight', offset: 10, style: { fontSize: 11, fill: INK.baseline, textAnchor: 'middle' } } })} />
+        <YAxis yAxisId="base" orientation="right" {...valueYAxis('base val bits/char ↓', { width: 56, stroke: INK.baseline, ...scaleAxis(baseScale(view)), label: { value: 'base bpc ↓', angle: 90, position: 'insideRight', offset: 10, style: { fontSize: 11, fill: INK.baselineText, textAnchor: 'middle' } } })} />
         <Area yAxisId="base" dataKey="baseBand" stroke="none" fill={INK.baseline} fillOpacity={0.12} isAnimationActive={false} activeDot={false} connectNulls />
         <Line yAxisId="base" dataKey="base" stroke={INK.baseline} strokeWidth={1.6} strokeDasharray="5 4" dot={{ r: 2.5, fill: INK.baseline, stroke: 'none' }} isAnimationActive={false} connectNulls />
         <Area yAxisId="score" dataKey={gain ? 'gainBand' : 'ftBand'} stroke="none" fill={SCORE_BAND} fillOpacity={0.16} isAnimationActive={false} activeDot={false} connectNulls />
@@ -121,14 +129,14 @@ function TaskPanel({ view, axis, show }: { view: PlasticityView; axis: LambdaAxi
         {control?.band ? <ReferenceArea yAxisId="score" y1={control.band[0]} y2={control.band[1]} fill={CONTROL} fillOpacity={0.07} stroke="none" ifOverflow="extendDomain" /> : null}
         {control ? <ReferenceLine yAxisId="score" y={control.mean} stroke={CONTROL} strokeWidth={1.4} strokeDasharray="6 3" ifOverflow="extendDomain" label={{ value: 'random init', position: 'insideBottomRight', fontSize: 10, fill: CONTROL }} /> : null}
         {view.bestBase.filter((l) => !best.includes(l)).map((l) => (
-          <ReferenceLine key={`base-${l}`} yAxisId="score" x={axis.x(l)} stroke={INK.baseline} strokeDasharray="2 3" label={{ value: 'best base', position: 'insideBottomLeft', fontSize: 10, fill: INK.baseline }} />
+          <ReferenceLine key={`base-${l}`} yAxisId="score" x={axis.x(l)} stroke={INK.baseline} strokeDasharray="2 3" label={{ value: 'best base', position: 'insideBottomLeft', fontSize: 10, fill: INK.baselineText }} />
         ))}
         {best.map((l, i) => (
           // A tie draws every tied lambda and labels the last one only (labels at neighbouring lambdas collide).
           <ReferenceLine key={`best-${l}`} yAxisId="score" x={axis.x(l)} stroke={BEST} strokeOpacity={0.7} label={i === best.length - 1 ? { value: bestText(best.some((b) => view.bestBase.includes(b))), position: 'insideTopRight', fontSize: 10, fill: BEST } : undefined} />
         ))}
         <Line yAxisId="score" dataKey={gain ? 'gain' : 'ft'} stroke={SCORE} strokeWidth={2} dot={SCORE_DOT} activeDot={{ r: 6 }} isAnimationActive={false} connectNulls />
-        <Tooltip content={(p) => <PlasticityTip {...p} view={view} control={control} />} isAnimationActive={false} />
+        <Tooltip content={tip} isAnimationActive={false} />
       </ComposedChart>
       <p className="panel-note">
         {lines.map((line) => (

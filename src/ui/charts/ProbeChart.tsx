@@ -4,7 +4,7 @@ import { memo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber } from '../controls/sweepEdit';
 import { ChartFrame, ViewSelect } from './ChartFrame';
-import { axisLabel, chartA11y, GRID, lambdaDot, MARGIN, scaleAxis, TICK, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { axisLabel, chartA11y, GRID, lambdaDot, MARGIN, scaleAxis, seriesTip, TICK, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { ProbeView } from './mechanismData';
 import { niceScale, PERCENT } from './scale';
@@ -14,6 +14,7 @@ export interface ProbeChartProps {
 }
 
 const DOT = lambdaDot(3.5);
+const TIP = seriesTip((x) => `layer ${String(x)}`, (y) => `${formatNumber(Number(y))}%`, true);
 
 function ProbeChartImpl({ views }: ProbeChartProps) {
   const [key, setKey] = useState<string | null>(null);
@@ -34,7 +35,7 @@ function ProbeChartImpl({ views }: ProbeChartProps) {
       lambdas={view?.lines.map((l) => l.lambda)}
       legend={[
         { label: 'untrained model', color: INK.baseline, shape: 'line', dashed: true },
-        { label: 'chance', color: INK.grid, shape: 'line' },
+        { label: 'chance', color: INK.chance, shape: 'line' },
       ]}
       footer="At ~100K parameters probes barely beat an untrained model: read this panel against the dashed baseline."
     >
@@ -43,12 +44,12 @@ function ProbeChartImpl({ views }: ProbeChartProps) {
           <CartesianGrid {...GRID} />
           <XAxis dataKey="x" type="number" domain={[Math.min(...layers) - 0.2, Math.max(...layers) + 0.2]} ticks={layers} allowDecimals={false} tick={TICK} stroke={INK.axis} label={axisLabel('layer')} />
           <YAxis {...valueYAxis('probe accuracy (%)', scaleAxis(yScale))} />
-          <ReferenceLine y={view.chance} stroke="#c4cad6" strokeWidth={1.5} label={{ value: 'chance', position: 'insideBottomRight', fontSize: 10, fill: INK.baseline }} />
+          <ReferenceLine y={view.chance} stroke={INK.chance} strokeWidth={1.2} label={{ value: 'chance', position: 'insideBottomRight', fontSize: 10, fill: INK.baselineText }} />
           <Line data={view.baseline} dataKey="y" name="untrained" stroke={INK.baseline} strokeDasharray="5 4" strokeWidth={1.6} dot={{ r: 2.5, fill: INK.baseline, stroke: 'none' }} isAnimationActive={false} />
           {view.lines.map((line) => (
             <Line key={line.lambda} data={line.data} dataKey="y" name={line.name} stroke={line.color} strokeWidth={1.8} dot={DOT} isAnimationActive={false} />
           ))}
-          <Tooltip contentStyle={TOOLTIP_STYLE} labelFormatter={(x) => `layer ${x}`} formatter={(y) => `${formatNumber(Number(y))}%`} itemSorter={(item) => -Number(item.value)} isAnimationActive={false} />
+          <Tooltip content={TIP} isAnimationActive={false} />
         </LineChart>
       ) : null}
     </ChartFrame>

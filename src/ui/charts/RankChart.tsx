@@ -1,9 +1,9 @@
 // Per-head pseudo-rank of W_Q W_K^T and W_V W_O against lambda (mean over layers and heads, then across
 // seeds with a 95% band), with an epsilon switch (1e-2, 1e-3) and the entropy effective rank.
 import { memo, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { ChartFrame, Segmented } from './ChartFrame';
-import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, scaleAxis, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, PoliteTip, scaleAxis, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { LambdaAxis } from './data';
 import { RANK_MEASURES, type RankMeasure, type RankRow, type RankView } from './mechanismData';
@@ -51,10 +51,19 @@ function RankChartImpl({ views, axis }: RankChartProps) {
           <Area dataKey="voBand" stroke="none" fill={INK.vo} fillOpacity={0.12} isAnimationActive={false} activeDot={false} connectNulls />
           <Line dataKey="mean" name="W_QK" stroke={INK.qk} strokeWidth={2} dot={QK_DOT} isAnimationActive={false} connectNulls />
           <Line dataKey="vo" name="W_VO" stroke={INK.vo} strokeWidth={2} dot={VO_DOT} isAnimationActive={false} connectNulls />
-          <Tooltip content={({ active, payload }) => <RankTip active={active} row={payload?.[0]?.payload as RankRow | undefined} />} isAnimationActive={false} />
+          <Tooltip content={rankTip} isAnimationActive={false} />
         </ComposedChart>
       ) : null}
     </ChartFrame>
+  );
+}
+
+/** The tooltip's content: one component for every render, so its live region stays mounted. */
+function rankTip({ active, payload }: TooltipContentProps) {
+  return (
+    <PoliteTip>
+      <RankTip active={active} row={payload?.[0]?.payload as RankRow | undefined} />
+    </PoliteTip>
   );
 }
 

@@ -2,9 +2,9 @@
 // by default, and the other scalar measurements (zero-shot domain loss, perturbation sensitivity,
 // forgetting) behind a switch.
 import { memo, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Line, Scatter, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { ChartFrame, ViewSelect } from './ChartFrame';
-import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, scaleAxis, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
+import { chartA11y, fmt, fmtBand, GRID, lambdaDot, lambdaXAxis, MARGIN, PoliteTip, scaleAxis, seedDot, TOOLTIP_STYLE, valueYAxis } from './chartKit';
 import { INK } from './colors';
 import type { LambdaAxis, ScalarRow } from './data';
 import type { ScalarView } from './mechanismData';
@@ -15,7 +15,7 @@ export interface ScalarChartProps {
   axis: LambdaAxis;
 }
 
-const LINE = '#27324f';
+const LINE = INK.score;
 const DOT = lambdaDot();
 
 function ScalarChartImpl({ views, axis }: ScalarChartProps) {
@@ -45,10 +45,19 @@ function ScalarChartImpl({ views, axis }: ScalarChartProps) {
           <Area dataKey="band" stroke="none" fill={LINE} fillOpacity={0.13} isAnimationActive={false} activeDot={false} connectNulls />
           <Scatter data={view.seeds} dataKey="y" shape={seedDot} isAnimationActive={false} legendType="none" />
           <Line dataKey="mean" stroke={LINE} strokeWidth={2} dot={DOT} isAnimationActive={false} connectNulls />
-          <Tooltip content={({ active, payload }) => <ScalarTip active={active} row={payload?.find((p) => (p.payload as ScalarRow).label !== undefined)?.payload as ScalarRow | undefined} />} isAnimationActive={false} />
+          <Tooltip content={scalarTip} isAnimationActive={false} />
         </ComposedChart>
       ) : null}
     </ChartFrame>
+  );
+}
+
+/** The tooltip's content: one component for every render, so its live region stays mounted. */
+function scalarTip({ active, payload }: TooltipContentProps) {
+  return (
+    <PoliteTip>
+      <ScalarTip active={active} row={payload?.find((p) => (p.payload as ScalarRow).label !== undefined)?.payload as ScalarRow | undefined} />
+    </PoliteTip>
   );
 }
 

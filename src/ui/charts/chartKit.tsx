@@ -1,8 +1,8 @@
 // Recharts settings the charts share: axis styling, the ordinal lambda x axis, dots coloured by lambda
 // (class chart-point: tests count them), tooltip styling. Props objects, not wrapper components, because
 // recharts reads its axis props directly.
-import type { CSSProperties } from 'react';
-import type { XAxisProps, YAxisProps } from 'recharts';
+import type { CSSProperties, ReactNode } from 'react';
+import type { TooltipContentProps, XAxisProps, YAxisProps } from 'recharts';
 import { formatNumber } from '../controls/sweepEdit';
 import { INK } from './colors';
 import type { LambdaAxis } from './data';
@@ -59,6 +59,50 @@ export function scaleAxis(scale: NiceScale | null): { domain?: [number, number];
  */
 export function chartA11y(title: string, view: string | undefined, desc: string | undefined): { 'aria-label': string; desc?: string } {
   return { 'aria-label': view ? `${title}: ${view}` : title, desc };
+}
+
+/**
+ * Tooltip content as a polite live region. Recharts' default content is role=status aria-live=assertive, so
+ * each arrow-key step and each mouse move over a chart interrupted the screen reader with the whole tooltip
+ * (16 lines on a 15-run loss chart); recharts has no prop for politeness, but the content is ours to render.
+ * No prop tells the mouse from the keyboard, so hover is announced too, politely. The region stays mounted
+ * (empty while the tooltip is hidden) so that what appears in it is announced.
+ */
+export function PoliteTip({ children }: { children?: ReactNode }) {
+  return (
+    <div role="status" aria-live="polite" aria-atomic="true">
+      {children}
+    </div>
+  );
+}
+
+const SWATCH: CSSProperties = { display: 'inline-block', width: 12, height: 3, marginRight: 6, verticalAlign: 'middle', borderRadius: 1 };
+
+/**
+ * A Tooltip `content` listing every series at the active point, in a polite live region: each row a swatch of
+ * the series colour, then its name and value in the page's text colour (recharts' default writes the text in
+ * the series colour, under 4.5:1 for the lighter lambdas). Make one per chart, not per render, so the live
+ * region stays mounted.
+ */
+export function seriesTip(heading: (label: unknown) => string, value: (y: unknown) => string, byValue = false) {
+  return function SeriesTip({ active, payload, label }: TooltipContentProps) {
+    const items = active && payload ? (byValue ? [...payload].sort((a, b) => Number(b.value) - Number(a.value)) : payload) : [];
+    return (
+      <PoliteTip>
+        {items.length ? (
+          <div style={TOOLTIP_STYLE} className="chart-tip">
+            <strong>{heading(label)}</strong>
+            {items.map((item, i) => (
+              <div key={`${String(item.name)}-${i}`}>
+                <span style={{ ...SWATCH, background: item.color }} />
+                {String(item.name)}: {value(item.value)}
+              </div>
+            ))}
+          </div>
+        ) : null}
+      </PoliteTip>
+    );
+  };
 }
 
 export const TOOLTIP_STYLE: CSSProperties = { fontSize: 12, borderRadius: 6, border: `1px solid ${INK.grid}`, boxShadow: '0 2px 8px rgba(20,30,60,0.12)', padding: '6px 10px' };

@@ -17,14 +17,16 @@ export function lambdaFromPosition(t: number): number {
   return LAMBDA_KNEE * Math.sinh(t * Math.asinh(LAMBDA_TOP / LAMBDA_KNEE));
 }
 
-/** Anchors of a dark-to-warm palette that stays readable on white at every point (no pale yellows). */
+/** Anchors of a dark-to-warm palette that stays readable on white at every point (no pale yellows): each
+ *  anchor has at least 3:1 contrast on white (WCAG 1.4.11), and so has every blend of two of them (mixing in
+ *  sRGB never raises luminance above the lighter anchor's); colors.test.ts checks it along the whole scale. */
 const ANCHORS: [number, [number, number, number]][] = [
   [0, [72, 52, 150]], // lambda -> 0+: indigo
   [0.17, [88, 80, 200]], // 1e-3: violet-blue
   [0.38, [33, 113, 181]], // 0.01: blue
   [0.585, [22, 150, 135]], // 0.1: teal
-  [0.685, [115, 166, 30]], // 0.3: green
-  [0.79, [232, 140, 20]], // 1: orange
+  [0.685, [104, 154, 24]], // 0.3: green
+  [0.79, [218, 114, 8]], // 1: orange
   [0.896, [214, 48, 39]], // 3: red
   [1, [122, 1, 119]], // 10: purple
 ];
@@ -48,5 +50,39 @@ export function lambdaColor(lambda: number): string {
   return hex(c0.map((v, i) => v + f * (c1[i] - v)));
 }
 
-/** Neutral colours shared by the charts. */
-export const INK = { axis: '#5a6478', grid: '#e6e9ef', baseline: '#8a93a6', base: '#4a5365', qk: '#3f63d8', vo: '#d7301f' };
+/**
+ * Neutral colours shared by the charts. Lines reach 3:1 on white (WCAG 1.4.11) and text 4.5:1 (1.4.3):
+ * baseline draws lines and seed circles, baselineText the small labels beside them, chance the probe
+ * chart's chance level; grid alone is lighter, as gridlines are a reading aid, not data.
+ */
+export const INK = {
+  axis: '#5a6478',
+  grid: '#e6e9ef',
+  baseline: '#8a93a6',
+  baselineText: '#6b7385',
+  chance: '#868e9f',
+  base: '#4a5365',
+  qk: '#3f63d8',
+  vo: '#d7301f',
+  /** A mean across seeds drawn in one colour (plasticity score, scalar measurements). */
+  score: '#27324f',
+  /** The best lambda's marker on the plasticity chart. */
+  best: '#3f63d8',
+  /** The random-init control: a colour outside the lambda palette. */
+  control: '#8c564b',
+};
+
+/** WCAG contrast ratio of two #rrggbb colours (1 to 21). */
+export function contrastRatio(a: string, b = '#ffffff'): number {
+  const [la, lb] = [a, b].map(luminance).sort((x, y) => y - x);
+  return (la + 0.05) / (lb + 0.05);
+}
+
+/** WCAG relative luminance of a #rrggbb colour. */
+function luminance(color: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(color.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+}
