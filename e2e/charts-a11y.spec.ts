@@ -5,7 +5,7 @@ import { chartPoints } from './support';
 
 async function openReference(page: Page): Promise<void> {
   await page.goto('/');
-  await page.getByRole('button', { name: 'Open the H200 reference sweep' }).click();
+  await page.getByRole('region', { name: 'Share and export' }).getByRole('button', { name: 'Open the H200 reference sweep' }).click();
   await expect.poll(() => chartPoints(page, 'chart-loss')).toBeGreaterThan(0);
   await expect.poll(() => chartPoints(page, 'chart-plasticity')).toBeGreaterThanOrEqual(20);
 }

@@ -2,6 +2,7 @@
 // metrics streamed from the worker, the runs selected for comparison, a shared view (results opened from a
 // link) and one notice for the user. Actions sit next to the state and update it immutably; metric batches
 // from the worker land with one store update per call (style.md 14). Storage actions: labStorage.ts.
+import { fetchReferenceResults, REFERENCE_RESULTS } from '../lab/referenceResults';
 import type { StateCreator } from 'zustand';
 import { importResultsJson } from '../lab/exportImport';
 import type { Results, RunResult } from '../lab/results';
@@ -63,6 +64,8 @@ export interface LabSlice extends LabStorageSlice {
   leaveShared: () => void;
   /** Imports a results JSON file's text; an invalid file sets an error notice naming the bad field. */
   importResultsText: (text: string, fileName: string) => boolean;
+  /** Opens the H200 reference sweep (fetched on request), as an import; a failed fetch sets an error notice. */
+  openReference: () => Promise<void>;
   setNotice: (kind: NoticeKind, message: string) => void;
   clearNotice: () => void;
 }
@@ -169,6 +172,14 @@ export const createLabSlice: StateCreator<LabSlice> = (set, get, api) => ({
     } catch (error) {
       set({ notice: { kind: 'error', message: messageOf(error) } });
       return false;
+    }
+  },
+
+  async openReference() {
+    try {
+      get().importResultsText(await fetchReferenceResults(), REFERENCE_RESULTS.fileName);
+    } catch (error) {
+      set({ notice: { kind: 'error', message: messageOf(error) } });
     }
   },
 

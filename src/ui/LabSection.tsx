@@ -123,10 +123,11 @@ function LiveResults() {
   const selected = useLab((s) => s.selectedRunIds);
   const setSelected = useLab((s) => s.setSelectedRuns);
   const running = useLab((s) => s.runState !== 'idle');
+  const openReference = useLab((s) => s.openReference);
   const { rows, tasks } = useMemo(() => (results ? runRows(results, live) : { rows: [], tasks: [] }), [results, live]);
   return (
     <>
-      <RunsTable rows={rows} tasks={tasks} selected={selected} onSelectionChange={setSelected} />
+      <RunsTable rows={rows} tasks={tasks} selected={selected} onSelectionChange={setSelected} onOpenReference={running ? undefined : openReference} />
       <LabCharts results={results} compareRunIds={selected} live={live} running={running} />
     </>
   );

@@ -1,6 +1,7 @@
 // The runs of the current sweep: status ("stopped" for an unfinished run a cancel or an error stopped),
 // lambda, seed, exp(-lambda S) and tau/T, phase (with the reason a run diverged, failed or stopped), step,
 // throughput, key metrics and device, with checkboxes that pick runs to compare (the curve charts show them).
+import { REFERENCE_RESULTS } from '../lab/referenceResults';
 import { memo, useCallback, useLayoutEffect, useRef } from 'react';
 import type { TaskName } from '../lab/sweep';
 import type { RunRow } from './charts/runRows';
@@ -14,6 +15,8 @@ export interface RunsTableProps {
   /** Ids of the runs picked for comparison. */
   selected: readonly string[];
   onSelectionChange: (ids: string[]) => void;
+  /** With no runs: opens the H200 reference sweep (absent while a run is starting). */
+  onOpenReference?: () => void;
 }
 
 const STATUS_CLASS: Record<RunRow['status'], string> = {
@@ -83,7 +86,7 @@ const RunRowView = memo(function RunRowView({ row: r, tasks, picked, onToggle }:
   );
 });
 
-function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTableProps) {
+function RunsTableImpl({ rows, tasks, selected, onSelectionChange, onOpenReference }: RunsTableProps) {
   const picked = new Set(selected);
   // One toggle for every row, whatever the rows and selection: a row re-renders only when its own row changes.
   const latest = useRef({ rows, selected, onSelectionChange });
@@ -100,7 +103,19 @@ function RunsTableImpl({ rows, tasks, selected, onSelectionChange }: RunsTablePr
     <section className="panel runs-panel" aria-labelledby="runs-title" data-testid="runs-table">
       <h2 id="runs-title">Runs</h2>
       {rows.length === 0 ? (
-        <p className="chart-empty">No runs yet: press Train for one λ or Sweep for the grid. Each run pretrains, measures the base model, then fine-tunes on every task.</p>
+        <p className="chart-empty">
+          No runs yet: press Train for one λ or Sweep for the grid. Each run pretrains, measures the base model, then fine-tunes on every task.
+          {onOpenReference ? (
+            <>
+              {' '}
+              Or see every chart first, without training:{' '}
+              <button type="button" className="linklike" onClick={onOpenReference}>
+                {REFERENCE_RESULTS.label}
+              </button>
+              .
+            </>
+          ) : null}
+        </p>
       ) : (
         <div className="table-scroll">
           <table className="runs" aria-label="Runs">

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { csvTablesZip, downloadBlob, downloadText, exportFileName, exportResultsJson } from '../lab/exportImport';
-import { fetchReferenceResults, REFERENCE_RESULTS } from '../lab/referenceResults';
+import { REFERENCE_RESULTS } from '../lab/referenceResults';
 import type { Results } from '../lab/results';
 import { selectViewedResults } from '../state/labSlice';
 import { useLab } from '../state/store';
@@ -10,6 +10,7 @@ export function ShareBar() {
   const results = useLab(selectViewedResults);
   const shareUrl = useLab((s) => s.shareUrl);
   const importText = useLab((s) => s.importResultsText);
+  const openReference = useLab((s) => s.openReference);
   const setNotice = useLab((s) => s.setNotice);
   // Runner events go to the open results: another document opened mid-run would take the run's results.
   const running = useLab((s) => s.runState !== 'idle');
@@ -40,13 +41,6 @@ export function ShareBar() {
   };
   const exportCsv = () => {
     if (results) downloadBlob(exportFileName(results, '-tables.zip'), new Blob([csvTablesZip(results)], { type: 'application/zip' }));
-  };
-  const openReference = async () => {
-    try {
-      importText(await fetchReferenceResults(), REFERENCE_RESULTS.fileName);
-    } catch (error) {
-      setNotice('error', error instanceof Error ? error.message : String(error));
-    }
   };
   const onFile = async (file: File | undefined) => {
     if (file) importText(await file.text(), file.name);
