@@ -13,6 +13,7 @@ describe('datasheet peaks', () => {
     expect(datasheetPeak(adapter('NVIDIA H100 80GB HBM3 SXM5'))?.assumption).toBeUndefined();
     expect(datasheetPeak(adapter('nvidia-h100'))?.assumption).toMatch(/taken as SXM5/);
     expect(datasheetPeak({ vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader Device' })).toBeUndefined();
+    expect(datasheetPeak(adapter('NVIDIA GH200 480GB'))).toBeUndefined();
   });
 
   it('states the fractions the measured ceilings reach (the H200 run: 38.1 TFLOP/s, 4.18 TB/s)', () => {

@@ -20,6 +20,7 @@ const H100_SXM: DevicePeak = { name: 'NVIDIA H100 SXM5 80 GB (HBM3)', fp32Tflops
 /** The peaks of the adapter's GPU, or undefined for one not in this table. */
 export function datasheetPeak(adapter: Pick<AdapterSummary, 'vendor' | 'architecture' | 'device' | 'description'>): DevicePeak | undefined {
   const words = [adapter.vendor, adapter.architecture, adapter.device, adapter.description].join(' ').toLowerCase();
+  if (/gh200/.test(words)) return undefined; // Grace Hopper: its own memory figures, not in this table
   if (/h200/.test(words)) {
     return /nvl/.test(words)
       ? { name: 'NVIDIA H200 NVL 141 GB (HBM3e)', fp32Tflops: 60, memoryTBps: 4.8 }

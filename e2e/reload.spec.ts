@@ -24,4 +24,6 @@ test('a reload in the middle of a sweep keeps finished runs and the sweep resume
   await expect.poll(async () => (await viewedResults(page))?.runs.filter((r) => finished.includes(r.id) && r.status === 'done').length).toBe(finished.length);
   const results = await waitForFinishedRuns(page, 3);
   expect(results.runs.every((r) => r.status === 'done')).toBe(true);
+  // "Resuming ... from its last checkpoint" gives way to the end's announcement.
+  await expect(page.getByTestId('notice')).toContainText('Finished: 3 runs of');
 });

@@ -83,7 +83,7 @@ const recordStep = (record: Record<string, unknown>): number | undefined => (typ
  */
 function keptAt(record: Record<string, unknown>, step: number): boolean {
   if (record.type === 'result') return false;
-  if (record.type === 'config') return typeof record.resumedAt !== 'number' || record.resumedAt < step;
+  if (record.type === 'config') return (typeof record.resumedAt === 'number' ? record.resumedAt : 0) < step; // null: the first session, from 0
   const at = recordStep(record);
   return at === undefined || at < step || (at === step && step > 0);
 }

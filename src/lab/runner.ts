@@ -134,6 +134,8 @@ async function runOne(ctx: RunContext, book: ResultsBook, key: RunKey): Promise<
     // The outcome is saved before the checkpoints go: a kill in between must not lose the run's work.
     if (base.status === 'diverged') {
       await save({ status: 'diverged', error: base.reason, pretrain: base.pretrain }, ['diverged', `pretraining diverged: ${base.reason}`]);
+      // By phase first: a store may keep pretraining apart from the run's other phases (calibrate's shared bases).
+      await ctx.host.store.deleteCheckpoints(ctx.sweepId, run.id, 'pretrain');
       await ctx.host.store.deleteCheckpoints(ctx.sweepId, run.id);
       return;
     }

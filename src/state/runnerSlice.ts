@@ -12,7 +12,8 @@ import { addsToOpenResults, interruptedSweep, messageOf, type MetricBatch } from
 import type { GpuSlice } from './gpuSlice';
 import { OTHER_TAB_TRAINING, trainingElsewhere, whileTraining } from './trainingLock';
 
-export type RunState = 'idle' | 'running' | 'paused' | 'cancelling';
+/** 'starting': asking for the training lock, nothing sent to the worker yet (Pause and Cancel would be lost). */
+export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'cancelling';
 const METRICS_FLUSH_MS = 200;
 
 export interface RunnerSlice {
@@ -99,10 +100,13 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
   /** Runs `runs` of `sweep` in the worker, resuming from `resume`, unless another tab is training (trainingLock). */
   const start = async (sweep: SweepDefinition, sweepId: string, resume: Results, runs: RunKey[] | undefined) => {
     if (get().runState !== 'idle') return;
-    set({ runState: 'running' }); // holds the buttons while the lock is asked for
-    if (!(await whileTraining(() => runInWorker(sweep, sweepId, resume, runs)))) {
-      set({ runState: 'idle' });
-      get().setNotice('error', OTHER_TAB_TRAINING);
+    set({ runState: 'starting' }); // holds the buttons while the lock is asked for
+    try {
+      if (!(await whileTraining(() => runInWorker(sweep, sweepId, resume, runs)))) get().setNotice('error', OTHER_TAB_TRAINING);
+    } catch (error) {
+      get().setNotice('error', messageOf(error)); // the lock itself failed (a sandboxed page): nothing ran
+    } finally {
+      set({ runState: 'idle' }); // after the lock is released: a click now is never refused by this tab's own lock
     }
   };
 
@@ -123,8 +127,10 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
       return true;
     };
     get().loadResults(resume, sweepId);
+    const shownAtStart = get().notice;
     try {
       const dataBaseUrl = new URL('data/', document.baseURI).href;
+      set({ runState: 'running' }); // the start goes to the worker first: a Pause or Cancel now follows it
       const done = await gpuWorker().request<Extract<WorkerEvent, { type: 'sweep-done' }>>((id) => ({ type: 'start', id, sweep, sweepId, runs, resume, dataBaseUrl }));
       if (flushTimer) clearTimeout(flushTimer);
       flushMetrics();
@@ -132,8 +138,9 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
       else {
         get().loadResults(done.results, sweepId);
         if (done.status === 'cancelled') get().setNotice('info', 'Cancelled. Finished runs are kept; Sweep continues the rest.');
-        // The end is announced (the status region) unless something worth more is on screen.
-        else if (!get().notice) get().setNotice('info', finishedNotice(done.results, runs));
+        // The end is announced (the status region), replacing the notice it started under ("Resuming...") or
+        // an info, not a warning or an error that came up on the way.
+        else if (!get().notice || get().notice === shownAtStart || get().notice?.kind === 'info') get().setNotice('info', finishedNotice(done.results, runs));
       }
     } catch (error) {
       restoreIfNothingRan();
@@ -143,7 +150,7 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
       if (flushTimer) clearTimeout(flushTimer);
       flushTimer = undefined;
       pendingMetrics = [];
-      set({ runState: 'idle', runnerData: undefined, live: {} });
+      set({ runnerData: undefined, live: {} }); // runState goes idle in start, once the lock is released
       void get().restoreSaved();
     }
   };
@@ -201,7 +208,7 @@ export const createRunnerSlice: StateCreator<Store, [], [], RunnerSlice> = (set,
       set({ runState: 'running' });
     },
     cancelRun() {
-      if (get().runState === 'idle') return;
+      if (get().runState === 'idle' || get().runState === 'starting') return;
       gpuWorker().send({ type: 'cancel' });
       set({ runState: 'cancelling' });
     },

@@ -39,6 +39,10 @@ export async function whileTraining(work: () => Promise<void>): Promise<boolean>
 export async function trainingElsewhere(): Promise<boolean> {
   const locks = webLocks();
   if (!locks || holding) return false;
-  const { held = [] } = await locks.query();
-  return held.some((lock) => lock.name === LOCK_NAME);
+  try {
+    const { held = [] } = await locks.query();
+    return held.some((lock) => lock.name === LOCK_NAME);
+  } catch {
+    return false; // no lock manager to ask (a sandboxed page): a start says so itself
+  }
 }

@@ -43,7 +43,10 @@ export function NoticeBar() {
   useEffect(() => {
     if (!notice) return;
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !event.defaultPrevented) clear();
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      const inside = bar.current?.contains(document.activeElement) ?? false;
+      clear();
+      if (inside) bar.current?.focus(); // the × it was on goes away
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);

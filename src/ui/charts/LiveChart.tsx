@@ -29,8 +29,11 @@ export const LiveChart = memo(function LiveChart({ runs, live, active }: LiveCha
   const inFlight = useMemo(() => runs.filter((r) => live[r.id] && !TERMINAL_STATUSES.has(r.status)), [runs, live]);
   const views = useMemo(() => lossCurves(inFlight, 400, live), [inFlight, live]);
   const current = inFlight.at(-1);
-  // A run that has started but sent no metrics yet (kernels compiling, the first submit of steps running).
-  const starting = current ? undefined : runs.findLast((r) => !TERMINAL_STATUSES.has(r.status));
+  // A run that has started but sent no metrics yet (kernels compiling, the first submit of steps running): the
+  // runner marks every run of a sweep pending at its start, so the one in hand is the first that moved on, else
+  // the first pending one.
+  const unfinished = current ? [] : runs.filter((r) => !TERMINAL_STATUSES.has(r.status));
+  const starting = unfinished.find((r) => r.status !== 'pending') ?? unfinished[0];
   const progress = current ? live[current.id]?.progress : undefined;
   const where = progress ? `${progress.phase} step ${STEPS.format(progress.step)} / ${STEPS.format(progress.steps)}` : current?.status;
   // Mounted while the runner is active, even between runs, so each new run does not rebuild the chart.
