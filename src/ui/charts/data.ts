@@ -8,9 +8,6 @@ import { formatLambda, sortedUnique } from '../controls/sweepEdit';
 import { lambdaColor } from './colors';
 import { ANY, NON_NEGATIVE, PERCENT, type Range } from './scale';
 
-// The verdicts in words live in verdict.ts; re-exported for the results report (tools/results/report.ts).
-export { optimumVerdict, pairedVerdict } from './verdict';
-
 // ---- shared pieces ----------------------------------------------------------------------------------
 
 /** Mean across seeds with its 95% interval as a [lo, hi] band (null with one seed: no interval). */
