@@ -26,7 +26,7 @@ import type { Gpu } from '../gpu/adapter';
 import { createNodeGpu } from '../gpu/node';
 import { openFileStore } from '../lab/persist/files';
 import type { ResultStore } from '../lab/persist/types';
-import { RESULTS_VERSION, type Results, type RunResult } from '../lab/results';
+import { isFinishedRun, RESULTS_VERSION, type Results, type RunResult } from '../lab/results';
 import { checkSweepRunnable, requiredDataFiles, runSweep } from '../lab/runner';
 import { parseSweep, runId, sweepRuns, TASKS, type SweepDefinition, type TaskName } from '../lab/sweep';
 import { SENT_CHOICES } from '../data/tasks/sent';
@@ -224,8 +224,6 @@ export function addBases(bases: Bases, results: Results | undefined, where: stri
   }
 }
 
-const TERMINAL: ReadonlySet<RunResult['status']> = new Set(['done', 'diverged', 'failed']);
-
 /**
  * The results a size resumes from, with every run that has no base measurements yet started from `bases`: with
  * its base checkpoint stored (`hasBase`) it resumes as 'measuring' with the base's pretraining record and
@@ -238,7 +236,7 @@ export async function startFromBases(dir: SweepDir, sweep: SweepDefinition, devi
   for (const key of sweepRuns(sweep)) {
     const own = dir.resume?.runs.find((r) => r.id === runId(key));
     const from = bases.get(runId(key));
-    if (!from || (own && (own.base || TERMINAL.has(own.status)))) continue;
+    if (!from || (own && (own.base || isFinishedRun(own)))) continue;
     const diverged = from.run.status === 'diverged';
     if (!diverged && !(await hasBase(from.run.id))) continue;
     const event = { time, kind: 'base', message: `base model pretrained and measured in ${from.where} (one per lambda and seed, fine-tuned at every size)` };

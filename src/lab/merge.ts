@@ -2,7 +2,7 @@
 // the runs and controls, in the sweep's order, so a merged sweep reads exactly like one run in one piece.
 // Every input must hold the same sweep definition; a run present in several inputs keeps the most finished
 // record (a terminal status beats an unfinished one; between equals, the first input's).
-import type { Results, RunResult } from './results';
+import { isFinishedRun, type Results, type RunResult } from './results';
 import { canonicalOrder, sweepDifference } from './resultsBook';
 import { runId, sweepRuns } from './sweep';
 
@@ -25,7 +25,7 @@ export class MergeError extends Error {
   }
 }
 
-const finished = (run: RunResult) => run.status === 'done' || run.status === 'diverged' || run.status === 'failed';
+const finished = isFinishedRun;
 
 export function mergeResults(inputs: readonly MergeInput[]): MergeOutcome {
   if (!inputs.length) throw new MergeError('nothing to merge: give at least one results file or directory');

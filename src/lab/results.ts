@@ -116,6 +116,10 @@ export type RunResult = z.infer<typeof RunResultSchema>;
 export type ControlResult = z.infer<typeof ControlSchema>;
 export type Results = z.infer<typeof ResultsSchema>;
 
+/** A run's statuses that end it: nothing more will be trained for it (a stopped run keeps its last phase's). */
+export const TERMINAL_STATUSES: ReadonlySet<RunResult['status']> = new Set(['done', 'diverged', 'failed']);
+export const isFinishedRun = (run: Pick<RunResult, 'status'>): boolean => TERMINAL_STATUSES.has(run.status);
+
 export class ResultsError extends Error {
   constructor(message: string) {
     super(message);

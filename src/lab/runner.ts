@@ -19,7 +19,7 @@ import { checkTrainingMemory, maxFittingBatchOf, type MemoryLimits } from '../tr
 import { finetuneTask } from './finetune';
 import { measureBase, validationBitsPerChar } from './measureBase';
 import { loadBase, pretrainRun } from './pretrain';
-import type { FinetuneResult, Results, RunResult } from './results';
+import { TERMINAL_STATUSES, type FinetuneResult, type Results, type RunResult } from './results';
 import { ResultsBook, sweepDifference } from './resultsBook';
 import { createContext, RunCancelled, type RunContext, type RunnerHost } from './runnerContext';
 import { batchShapes, checkSweepRunnable, runSeeds } from './runnerPlan';
@@ -39,7 +39,6 @@ export interface SweepOptions {
   resume?: Results;
 }
 
-const TERMINAL = new Set<RunResult['status']>(['done', 'diverged', 'failed']);
 
 function checkRequest(sweep: SweepDefinition, keys: readonly RunKey[], resume?: Results): void {
   const outside = keys.filter((k) => !sweep.lambdas.includes(k.lambda) || !sweep.seeds.includes(k.seed));
@@ -87,7 +86,7 @@ export async function runSweep(host: SweepHost, sweep: SweepDefinition, options:
     const ctx = createContext(host, sweep, options.sweepId, engine, options);
     for (const key of keys) {
       const status = book.find(key)?.status ?? 'pending';
-      if (TERMINAL.has(status)) {
+      if (TERMINAL_STATUSES.has(status)) {
         ctx.log(`${runId(key)}: already ${status}, skipped`);
         continue;
       }

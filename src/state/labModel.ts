@@ -1,7 +1,7 @@
 // The lab slice's data and its pure updates (no zustand here, so they test without a store): single-run
 // settings, notices, the shared view, live metric series streamed from the worker, and run upserts.
 import { z } from 'zod';
-import { type Results, type RunResult, type Series } from '../lab/results';
+import { TERMINAL_STATUSES, type Results, type RunResult, type Series } from '../lab/results';
 import type { StoredSweep } from '../lab/persist/types';
 import { runId, type RunKey, type SweepDefinition, type TaskName } from '../lab/sweep';
 
@@ -138,7 +138,6 @@ export function mergeMetricBatches(live: Record<string, LiveRun>, batches: reado
   return next;
 }
 
-export const TERMINAL_STATUSES: ReadonlySet<RunResult['status']> = new Set(['done', 'diverged', 'failed']);
 
 /** How an unfinished run last stopped, when the runner said so: the user cancelled it, or an error ended it. */
 export function runStopped(run: RunResult): 'cancelled' | 'error' | undefined {

@@ -5,7 +5,7 @@
 import { fetchReferenceResults, REFERENCE_RESULTS } from '../lab/referenceResults';
 import type { StateCreator } from 'zustand';
 import { importResultsJson } from '../lab/exportImport';
-import type { Results, RunResult } from '../lab/results';
+import { isFinishedRun, type Results, type RunResult } from '../lab/results';
 import { defaultSweep, SweepSchema, type SweepDefinition } from '../lab/sweep';
 import type { PresetName } from '../model/config';
 import { createLabStorageSlice, type LabStorageSlice } from './labStorage';
@@ -14,7 +14,6 @@ import {
   mergeMetricBatches,
   messageOf,
   SingleRunSchema,
-  TERMINAL_STATUSES,
   upsertRunIn,
   type LiveRun,
   type MetricBatch,
@@ -128,7 +127,7 @@ export const createLabSlice: StateCreator<LabSlice> = (set, get, api) => ({
       return;
     }
     const { [run.id]: finishedLive, ...rest } = live;
-    set({ results: upsertRunIn(results, run), ...(TERMINAL_STATUSES.has(run.status) && finishedLive ? { live: rest } : {}) });
+    set({ results: upsertRunIn(results, run), ...(isFinishedRun(run) && finishedLive ? { live: rest } : {}) });
   },
 
   appendMetrics(batches) {

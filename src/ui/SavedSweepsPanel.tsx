@@ -2,7 +2,7 @@
 // checkpoints; records that could not be read are listed with their own Delete.
 import type { StoredSweep } from '../lab/persist';
 import { useLab } from '../state/store';
-import { TERMINAL_STATUSES } from '../state/labModel';
+import { isFinishedRun } from '../lab/results';
 
 const MIB = 1024 * 1024;
 
@@ -10,7 +10,7 @@ const updated = (s: StoredSweep) => new Date(s.results.updatedAt).toLocaleString
 
 function summary(s: StoredSweep): string {
   const { results, checkpointBytes } = s;
-  const done = results.runs.filter((r) => TERMINAL_STATUSES.has(r.status)).length;
+  const done = results.runs.filter(isFinishedRun).length;
   const saved = checkpointBytes ? ` · checkpoints ${(checkpointBytes / MIB).toFixed(1)} MiB` : '';
   return `${results.sweep.preset} · ${done} of ${results.runs.length} runs finished · ${updated(s)}${saved}`;
 }

@@ -10,7 +10,7 @@ import { openIndexedDbStore } from '../lab/persist';
 import type { ResultStore } from '../lab/persist/types';
 import { maxBatchTokens, requiredDataFiles, runSweep, type RunnerEvent } from '../lab/runner';
 import type { ModelConfig } from '../model/config';
-import type { Results } from '../lab/results';
+import { isFinishedRun, type Results } from '../lab/results';
 import { PhaseControl } from '../train';
 import type { WorkerEvent, WorkerRequest } from './protocol';
 
@@ -98,7 +98,7 @@ async function noteRecovery(results: ResultStore, sweepId: string, message: stri
   const saved = (await results.loadSweep(sweepId)).results;
   const time = new Date().toISOString();
   const runs = saved.runs.map((run) =>
-    ['done', 'diverged', 'failed'].includes(run.status) ? run : { ...run, events: [...run.events, { time, kind: 'device-lost', message }] },
+    isFinishedRun(run) ? run : { ...run, events: [...run.events, { time, kind: 'device-lost', message }] },
   );
   for (const run of runs) if (!saved.runs.includes(run)) await results.saveRun(sweepId, run);
   return { ...saved, runs };

@@ -1,7 +1,7 @@
 // Stored record shapes (validated on every read) and the pure assembly of stored records into sweeps:
 // shared by every ResultStore (IndexedDB in the page, files in Node), so both read back the same way.
 import { z } from 'zod';
-import { ControlSchema, ResultsSchema, RunResultSchema, type ControlResult, type Results, type RunResult } from '../results';
+import { ControlSchema, isFinishedRun, ResultsSchema, RunResultSchema, TERMINAL_STATUSES, type ControlResult, type Results, type RunResult } from '../results';
 import { runId, sweepRuns } from '../sweep';
 import { PersistError, type CheckpointInfo, type LoadedStorage, type StoredSweep, type SweepListing } from './types';
 import { zodIssueLines } from '../../util/zodIssues';
@@ -58,7 +58,6 @@ const keyOf = (raw: unknown, field: string): string => {
   return typeof value === 'string' ? value : '?';
 };
 
-const TERMINAL = new Set<RunResult['status']>(['done', 'diverged', 'failed']);
 
 /** Latest checkpoint per run (by time, then step). */
 function lastCheckpoints(infos: readonly CheckpointInfo[]): Record<string, CheckpointInfo> {
@@ -78,7 +77,7 @@ function orderRuns(results: Omit<Results, 'runs'>, runs: RunResult[]): RunResult
 
 export function isFinished(results: Results): boolean {
   const status = new Map(results.runs.map((r) => [r.id, r.status]));
-  return sweepRuns(results.sweep).every((k) => TERMINAL.has(status.get(runId(k)) ?? 'pending'));
+  return sweepRuns(results.sweep).every((k) => TERMINAL_STATUSES.has(status.get(runId(k)) ?? 'pending'));
 }
 
 /** Validated sweeps from raw records; corrupt records become problems (named) and are skipped. */
@@ -132,7 +131,7 @@ export function listingOf(stored: StoredSweep): SweepListing {
     preset: results.sweep.preset,
     createdAt: results.createdAt,
     updatedAt: results.updatedAt,
-    runsFinished: results.runs.filter((r) => TERMINAL.has(r.status)).length,
+    runsFinished: results.runs.filter(isFinishedRun).length,
     runsTotal: total,
     finished: stored.finished,
     checkpointBytes: stored.checkpointBytes,

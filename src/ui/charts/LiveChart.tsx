@@ -5,7 +5,8 @@
 import { memo, useMemo } from 'react';
 import type { RunResult } from '../../lab/results';
 import { formatLambda } from '../controls/sweepEdit';
-import { TERMINAL_STATUSES, type LiveRun } from '../../state/labModel';
+import { type LiveRun } from '../../state/labModel';
+import { isFinishedRun } from '../../lab/results';
 import { lossCurves } from './data';
 import { CurveChart } from './LossChart';
 
@@ -26,13 +27,13 @@ export function viewOfPhase(phase: string | undefined): string | undefined {
 const STEPS = new Intl.NumberFormat('en-US');
 
 export const LiveChart = memo(function LiveChart({ runs, live, active }: LiveChartProps) {
-  const inFlight = useMemo(() => runs.filter((r) => live[r.id] && !TERMINAL_STATUSES.has(r.status)), [runs, live]);
+  const inFlight = useMemo(() => runs.filter((r) => live[r.id] && !isFinishedRun(r)), [runs, live]);
   const views = useMemo(() => lossCurves(inFlight, 400, live), [inFlight, live]);
   const current = inFlight.at(-1);
   // A run that has started but sent no metrics yet (kernels compiling, the first submit of steps running): the
   // runner marks every run of a sweep pending at its start, so the one in hand is the first that moved on, else
   // the first pending one.
-  const unfinished = current ? [] : runs.filter((r) => !TERMINAL_STATUSES.has(r.status));
+  const unfinished = current ? [] : runs.filter((r) => !isFinishedRun(r));
   const starting = unfinished.find((r) => r.status !== 'pending') ?? unfinished[0];
   const progress = current ? live[current.id]?.progress : undefined;
   const where = progress ? `${progress.phase} step ${STEPS.format(progress.step)} / ${STEPS.format(progress.steps)}` : current?.status;
